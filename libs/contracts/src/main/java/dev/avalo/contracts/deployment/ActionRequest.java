@@ -1,0 +1,11 @@
+package dev.avalo.contracts.deployment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** Optional body of promote, approve, pause, resume and abort. */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ActionRequest(String reason) {
+}

@@ -1,0 +1,26 @@
+package dev.avalo.orchestrator.config;
+
+import java.time.Clock;
+
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+
+import dev.avalo.orchestrator.nats.NatsHandlers;
+import dev.avalo.orchestrator.strategy.DefaultStrategies;
+import dev.avalo.orchestrator.strategy.StrategyStore;
+
+/** At start: seed the strategy document's strategies (never overwriting edits), connect NATS, subscribe. */
+@jakarta.enterprise.context.ApplicationScoped
+public class Bootstrap {
+
+    void onStart(@Observes StartupEvent event, StrategyStore strategies, NatsHandlers handlers, Clock clock,
+            OrchestratorConfig config) {
+        QuarkusTransaction.requiringNew().run(() -> strategies.seed(DefaultStrategies.all(), clock.instant()));
+        handlers.start();
+        Log.infof("orchestrator %s started (duration scale %s)", config.instanceId().orElse("-"),
+                config.durationScale());
+    }
+}

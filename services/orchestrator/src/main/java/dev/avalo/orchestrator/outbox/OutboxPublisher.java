@@ -1,0 +1,139 @@
+package dev.avalo.orchestrator.outbox;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.nats.client.KeyValue;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.PublishAck;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+import dev.avalo.contracts.Json;
+import dev.avalo.contracts.route.DesiredRoute;
+import dev.avalo.orchestrator.config.OrchestratorConfig;
+import dev.avalo.orchestrator.nats.NatsClient;
+
+/**
+ * Drains the outbox to NATS: events to JetStream (the event id is the {@code Nats-Msg-Id}, so a re-publish after a crash is
+ * deduplicated), routes to KV {@code avalo-routes} with a compare-and-set that never replaces a newer generation. Rows are
+ * locked with {@code SKIP LOCKED}, so replicas drain in parallel without doubling.
+ */
+@ApplicationScoped
+public class OutboxPublisher {
+
+    private final OutboxStore outbox;
+    private final NatsClient nats;
+    private final OrchestratorConfig config;
+    private final Clock clock;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "avalo-outbox");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean pending = new AtomicBoolean();
+
+    public OutboxPublisher(OutboxStore outbox, NatsClient nats, OrchestratorConfig config, Clock clock) {
+        this.outbox = outbox;
+        this.nats = nats;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Asks for a drain soon (coalesced: many nudges, one drain). */
+    public void nudge() {
+        if (pending.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                pending.set(false);
+                drainQuietly();
+            });
+        }
+    }
+
+    @Scheduled(every = "${avalo.orchestrator.outbox.every:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void periodic() {
+        nudge();
+    }
+
+    private void drainQuietly() {
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            Log.warnf("outbox drain failed, will retry: %s", e.getMessage());
+        }
+    }
+
+    /** Publishes every pending row; returns how many. */
+    public int drain() {
+        int total = 0;
+        while (true) {
+            int n = QuarkusTransaction.requiringNew().call(this::drainBatch);
+            total += n;
+            if (n < config.outbox().batch()) {
+                return total;
+            }
+        }
+    }
+
+    private int drainBatch() throws Exception {
+        List<OutboxStore.Row> rows = outbox.lockPending(config.outbox().batch());
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+        Map<String, OutboxStore.Row> latestRoute = new LinkedHashMap<>();
+        for (OutboxStore.Row row : rows) {
+            if (row.kind() == OutboxStore.Kind.EVENT) {
+                acks.add(nats.jetStream().publishAsync(row.subject(), row.payload(),
+                        PublishOptions.builder().messageId(row.msgId()).build()));
+            } else {
+                latestRoute.merge(row.subject(), row, (a, b) -> a.generation() >= b.generation() ? a : b);
+            }
+        }
+        for (OutboxStore.Row row : latestRoute.values()) {
+            putRoute(row);
+        }
+        for (CompletableFuture<PublishAck> ack : acks) {
+            ack.get(10, TimeUnit.SECONDS);
+        }
+        outbox.markPublished(rows.stream().map(OutboxStore.Row::id).toList(), clock.instant());
+        return rows.size();
+    }
+
+    private void putRoute(OutboxStore.Row row) throws Exception {
+        KeyValue kv = nats.routes();
+        KeyValueEntry current = kv.get(row.subject());
+        if (current == null || current.getOperation() != KeyValueOperation.PUT || current.getValue() == null) {
+            if (current == null) {
+                kv.create(row.subject(), row.payload());
+            } else {
+                kv.update(row.subject(), row.payload(), current.getRevision());
+            }
+            return;
+        }
+        long existing = Json.decode(current.getValue(), DesiredRoute.class).generation();
+        if (existing >= row.generation()) {
+            return;
+        }
+        kv.update(row.subject(), row.payload(), current.getRevision());
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdown();
+    }
+}
