@@ -5,6 +5,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+if ! command -v java >/dev/null; then
+    echo "test: installing Java 17 (openjdk-17-jdk-headless)" >&2
+    if [[ "$(id -u)" -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless
+fi
 scripts/dev-infra.sh up
 
 args=(-B verify)

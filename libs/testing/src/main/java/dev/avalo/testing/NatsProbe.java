@@ -131,11 +131,15 @@ public final class NatsProbe implements AutoCloseable {
 
     /**
      * Answers every core request on {@code subject} with {@code handler}'s bytes (messages without reply subject are ignored).
+     * A handler returning null sends no reply: the requester times out, as with a peer that is down.
      */
     public void respond(String subject, Function<Message, byte[]> handler) {
         Dispatcher dispatcher = connection.createDispatcher(message -> {
             if (message.getReplyTo() != null) {
-                connection.publish(message.getReplyTo(), handler.apply(message));
+                byte[] reply = handler.apply(message);
+                if (reply != null) {
+                    connection.publish(message.getReplyTo(), reply);
+                }
             }
         });
         dispatcher.subscribe(subject);

@@ -150,7 +150,7 @@ public final class Decider {
         boolean usable = report.score() != null && report.verdict() != null
                 && report.verdict() != Verdict.INSUFFICIENT_DATA;
         boolean breached = !report.breaches().isEmpty() || report.verdict() == Verdict.ROLLBACK
-                || (report.score() != null && report.score() < settings.pauseAt());
+                || (usable && report.score() < settings.pauseAt());
         if (breached) {
             // A rollback rule holds in every live phase, including PAUSED and AWAITING_APPROVAL.
             return autoRollback(s, report, now);
@@ -212,7 +212,7 @@ public final class Decider {
     /** RUNNING or BAKING with fresh data: promote when the stage's time is up and the last report says PROCEED. */
     private Transition progress(DeploymentState s, Instant now) {
         HealthSnapshot h = s.health();
-        boolean healthy = h != null && h.verdict() == Verdict.PROCEED && !h.receivedAt().isBefore(s.stageStartedAt())
+        boolean healthy = h != null && h.verdict() == Verdict.PROCEED && h.receivedAt().isAfter(s.stageStartedAt())
                 && Duration.between(h.receivedAt(), now).compareTo(settings.warnAfter()) < 0;
         if (s.phase() == RUNNING) {
             Stage stage = s.plan().stage(s.stageIndex());
@@ -411,8 +411,8 @@ public final class Decider {
             DeploymentState baking = new DeploymentState(s.id(), s.service(), s.environment(), s.fromRevision(),
                     s.toRevision(), s.plan(), BAKING, index, s.stageStartedAt(), null, null, s.approvedStage(),
                     s.health(), now, false, now, s.rollbackSafe(), s.rollbackGeneration(), s.blueArchived());
-            return new Transition(baking, List.of(passed), null, null, s.plan().promotionScheduleCheck(),
-                    SideEffect.NONE);
+            // entering the bake moves no traffic (the last stage is already 100 %): no schedule check
+            return new Transition(baking, List.of(passed), null, null, false, SideEffect.NONE);
         }
         Stage next = s.plan().stage(index + 1);
         Emit entered = emit(DeploymentEventType.STAGE_ENTERED, actorKind(actor),

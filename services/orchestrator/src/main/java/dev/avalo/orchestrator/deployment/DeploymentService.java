@@ -276,7 +276,7 @@ public class DeploymentService {
             if (t.route() instanceof RouteIntent.Revision r) {
                 RevisionView rv = services.revision(next.service(), next.environment(), r.revision())
                         .orElseThrow(() -> ApiException.notFound("revision", "no revision " + r.revision()
-                                + " in the history of " + next.service()));
+                                + " in the history of " + before.state().service()));
                 revisionUpstreams = rv.upstreams();
                 record = record.withRollback(r.revision(), record.rollbackMillis());
             }

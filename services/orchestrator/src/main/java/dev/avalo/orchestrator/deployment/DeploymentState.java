@@ -67,10 +67,11 @@ public record DeploymentState(
                 blueArchived);
     }
 
+    /** PAUSED, remembering {@code from}; a paused bake keeps its start, so resuming does not restart it. */
     DeploymentState paused(DeploymentPhase from, Instant now) {
         return new DeploymentState(id, service, environment, fromRevision, toRevision, plan, DeploymentPhase.PAUSED,
-                stageIndex, stageStartedAt, from, awaiting, approvedStage, health, dataSince, warnedMissing, now,
-                rollbackSafe, rollbackGeneration, blueArchived);
+                stageIndex, stageStartedAt, from, awaiting, approvedStage, health, dataSince, warnedMissing,
+                from == DeploymentPhase.BAKING ? phaseSince : now, rollbackSafe, rollbackGeneration, blueArchived);
     }
 
     DeploymentState awaiting(AwaitReason reason, Instant now) {

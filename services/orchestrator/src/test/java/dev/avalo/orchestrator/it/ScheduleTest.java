@@ -1,0 +1,92 @@
+package dev.avalo.orchestrator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.avalo.contracts.schedule.ActiveFreeze;
+import dev.avalo.contracts.schedule.ScheduleCheckReply;
+import dev.avalo.contracts.schedule.ScheduleVerdict;
+
+/** The scheduler is asked before starting and before each production promotion; blocked, unavailable, emergency. */
+@QuarkusTest
+class ScheduleTest extends OrchestratorTestBase {
+
+    @AfterEach
+    void reset() {
+        allowAll();
+    }
+
+    @Test
+    void blockedStartIs423WithTheReasonsAndCreatesNothing() {
+        String service = unique("bf-api");
+        registerService(service, "production", service + "-v1");
+        SCHEDULER.set(req -> new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED,
+                List.of("freeze: Black Friday / Cyber Monday"),
+                List.of(new ActiveFreeze("bf-2026", "Black Friday / Cyber Monday", "business-event",
+                        Instant.parse("2026-11-27T08:00:00Z"), Instant.parse("2026-12-01T08:00:00Z"))),
+                Instant.parse("2026-12-01T08:00:00Z")));
+        post("deployer", "/api/v1/deployments", startBody(service, "production", service + "-v2")).then()
+                .statusCode(423).contentType("application/problem+json")
+                .body("details.reasons", hasItem("freeze: Black Friday / Cyber Monday"))
+                .body("details.nextAllowedAt", equalTo("2026-12-01T08:00:00Z"));
+        get("viewer", "/api/v1/deployments?service=" + service).then().statusCode(200).body("size()", equalTo(0));
+        assertThat(awaitRoute(service, "production", 0, 1).generation()).isEqualTo(1);
+    }
+
+    @Test
+    void unavailableSchedulerBlocksProductionButNotDevelopment() {
+        String service = unique("quiet-api");
+        registerService(service, "production", service + "-v1");
+        registerService(service, "development", service + "-v1");
+        SCHEDULER.set(req -> null);
+        post("deployer", "/api/v1/deployments", startBody(service, "production", service + "-v2")).then()
+                .statusCode(423).body("details.reasons", hasItem("scheduler unavailable"));
+        post("deployer", "/api/v1/deployments", startBody(service, "development", service + "-v2")).then()
+                .statusCode(201).body("stage.weightBasisPoints", equalTo(10000));
+    }
+
+    @Test
+    void blockedPromotionPausesAtTheStageBoundary() {
+        String service = unique("inc-api");
+        String id = startProduction(service);
+        awaitRoute(service, "production", 100, 2);
+        SCHEDULER.set(req -> new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of("open incident INC-7"),
+                List.of(), null));
+        CLOCK.advance(Duration.ofMinutes(15));
+        publishHealthy(id, service, "production", service + "-v2");
+        awaitState(id, "PAUSED");
+        assertThat(route(service, "production").canaryWeightBasisPoints()).isEqualTo(100);
+        String reason = get("viewer", "/api/v1/deployments/" + id + "/events").then().extract()
+                .path("find { it.kind == 'schedule-blocked' }.reason");
+        assertThat(reason).contains("open incident INC-7");
+    }
+
+    @Test
+    void emergencyStartNeedsTheApproverRoleAndIsPassedToTheScheduler() {
+        String service = unique("hotfix-api");
+        registerService(service, "production", service + "-v1");
+        Map<String, Object> body = startBody(service, "production", service + "-v2");
+        body.put("emergency", Map.of("reason", "CVE-2026-1234", "approvedBy", "carol"));
+        SCHEDULER.set(req -> req.emergency() != null
+                ? new ScheduleCheckReply(true, ScheduleVerdict.OVERRIDDEN, List.of("emergency approved by carol"),
+                        List.of(), null)
+                : new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of("weekend"), List.of(), null));
+        post("deployer", "/api/v1/deployments", body).then().statusCode(403)
+                .body("detail", containsString("approver"));
+        post("approver", "/api/v1/deployments", body).then().statusCode(201);
+        assertThat(SCHEDULE_REQUESTS).anyMatch(r -> r.service().equals(service) && r.emergency() != null
+                && "carol".equals(r.emergency().approvedBy()));
+    }
+}
