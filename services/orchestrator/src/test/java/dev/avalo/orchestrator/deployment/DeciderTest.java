@@ -350,7 +350,7 @@ class DeciderTest {
         Transition toBake = r.passStage();
         assertThat(types(toBake)).containsExactly(DeploymentEventType.STAGE_PASSED);
         assertThat(toBake.route()).isNull();
-        assertThat(toBake.needsScheduleCheck()).isTrue();
+        assertThat(toBake.needsScheduleCheck()).as("entering the bake moves no traffic").isFalse();
         assertThat(r.state.phase()).isEqualTo(BAKING);
         Instant bakeStart = r.now;
         Instant bakeEnd = bakeStart.plus(Duration.ofHours(24));

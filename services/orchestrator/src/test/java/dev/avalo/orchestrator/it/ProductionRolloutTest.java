@@ -61,6 +61,9 @@ class ProductionRolloutTest extends OrchestratorTestBase {
             int index = stage + 1;
             await().atMost(WAIT).until(() -> deployment(id).then().extract().path("stage.index").equals(index));
         }
+        // 100 %: no minimum time; the first healthy report at full traffic starts the bake
+        CLOCK.advance(Duration.ofSeconds(1));
+        publishHealthy(id, service, "production", revision);
         awaitState(id, "BAKING");
 
         // 24 h bake: a report near the end, then the bake deadline

@@ -11,7 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** Migration policy at start and the rollback safety of contract deployments. */
 @QuarkusTest
-class MigrationPolicyIT extends OrchestratorTestBase {
+class MigrationStartTest extends OrchestratorTestBase {
 
     private static Map<String, Object> withMigration(String service, String env, String phase, String sql) {
         Map<String, Object> body = startBody(service, env, service + "-v2");
