@@ -41,6 +41,8 @@ final class App implements AutoCloseable {
         cmd.add(jar.toString());
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // a driver killed by run.sh's timeout must not leave the orchestrator behind
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         return new App(p, "http://127.0.0.1:" + port, cmd, log);
     }
 
@@ -82,15 +84,24 @@ final class App implements AutoCloseable {
         return Metrics.parse(r.body());
     }
 
+    /** Runs {@code jcmd <pid> <command...>} and returns its output. */
+    String jcmd(String... command) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+        cmd.add(Long.toString(pid()));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " did not finish in 60 s");
+        }
+        return out;
+    }
+
     /** Forces a full GC ({@code jcmd <pid> GC.run}) and returns heap used, committed (bytes) and the RSS (bytes). */
     long[] heapAfterGc() throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
-        jcmd.getInputStream().readAllBytes();
-        if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
-            jcmd.destroyForcibly();
-            throw new IllegalStateException("jcmd GC.run did not finish in 60 s");
-        }
+        jcmd("GC.run");
         Metrics m = metrics();
         long used = (long) m.sum("jvm_memory_used_bytes", "area=\"heap\"");
         long committed = (long) m.sum("jvm_memory_committed_bytes", "area=\"heap\"");

@@ -44,12 +44,12 @@ import dev.avalo.contracts.Json;
 /**
  * The orchestrator benchmark for one size N. Two orchestrator processes on one fresh database, NATS stream and KV bucket:
  * <ol>
- * <li>A (sweeper off): heap; register N services and start N staging deployments (10 % canary) at a fixed concurrency,
- * timing every POST; wait until the KV bucket shows all N routes at 1000 bp; heap again; stop.</li>
+ * <li>A (sweeper off): heap; register N services and start N staging deployments (10 % canary) at a fixed concurrency, timing
+ * every POST; wait until the KV bucket shows all N routes at 1000 bp; heap again; stop.</li>
  * <li>B (sweeper every 1 s): every deployment's missing-data deadline is already past, so the first sweep after start handles
  * all N at once (a cold JVM: the recovery case). Then R warm replays: the driver resets {@code warned_missing} and sets
- * {@code deadline = now()} on every row in one statement, so the next tick again warns all N. Heap. Then an emergency stop
- * of all N, timed from sending the request until every KV route is stable-only.</li>
+ * {@code deadline = now()} on every row in one statement, so the next tick again warns all N. Heap. Then an emergency stop of
+ * all N, timed from sending the request until every KV route is stable-only.</li>
  * </ol>
  */
 public final class OrchestratorBench {
@@ -297,6 +297,11 @@ public final class OrchestratorBench {
             Thread.sleep(2000);
             long live = scalar(db, "select count(*) from deployment where phase = 'RUNNING'");
             r.put("liveBefore", live);
+            boolean jfr = Boolean.parseBoolean(opts.getOrDefault("profile-estop", "false"));
+            if (jfr) {
+                b.jcmd("JFR.start", "name=estop", "settings=profile",
+                        "filename=" + work.resolve("estop.jfr"));
+            }
             watch.arm();
             long t0 = watch.armedAtNanos();
             HttpResponse<String> resp = http.send(request("/api/v1/emergency-stop",
@@ -305,6 +310,10 @@ public final class OrchestratorBench {
             long answered = System.nanoTime() - t0;
             boolean all = watch.awaitArmedAllZero(120_000);
             long allAt = watch.lastZeroNanos();
+            if (jfr) {
+                b.jcmd("JFR.stop", "name=estop");
+                r.put("jfr", work.resolve("estop.jfr").toString());
+            }
             r.put("httpStatus", resp.statusCode());
             int stopped = -1;
             if (resp.statusCode() == 200) {

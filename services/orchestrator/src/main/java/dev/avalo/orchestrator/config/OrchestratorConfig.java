@@ -80,8 +80,8 @@ public interface OrchestratorConfig {
     }
 
     interface Outbox {
-        /** How often the outbox is drained (it is also drained right after each commit). */
-        @WithDefault("500ms")
+        /** How often the outbox is drained as a safety net (it is drained right after each commit anyway). */
+        @WithDefault("1s")
         String every();
 
         /** Rows published per batch. */

@@ -64,7 +64,7 @@ public class OutboxPublisher {
         }
     }
 
-    @Scheduled(every = "${avalo.orchestrator.outbox.every:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${avalo.orchestrator.outbox.every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodic() {
         nudge();
     }

@@ -54,6 +54,10 @@ public class ScheduleClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unavailable(environment, "interrupted");
+        } catch (java.util.concurrent.CancellationException e) {
+            return unavailable(environment, "no responders on " + nats.subjects().scheduleCheck());
+        } catch (java.util.concurrent.TimeoutException e) {
+            return unavailable(environment, "no answer within " + config.schedule().timeout());
         } catch (Exception e) {
             return unavailable(environment, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
