@@ -266,7 +266,7 @@ public class DeploymentService {
     private DeploymentRecord commitLocked(DeploymentRecord before, Transition t, Signal signal, Instant now) {
         DeploymentState next = t.next();
         DeploymentRecord record = before;
-        if (signal instanceof Signal.Health health) {
+        if (signal instanceof Signal.Health health && isAbout(health.report(), before.state())) {
             record = record.withLastReport(health.report());
         }
         if (t.route() != null) {
@@ -361,6 +361,12 @@ public class DeploymentService {
             }
         }
         return after;
+    }
+
+    /** A report about this deployment's canary (a report for another revision or deployment is not kept). */
+    private static boolean isAbout(HealthReport report, DeploymentState s) {
+        return (report.revision() == null || report.revision().equals(s.toRevision()))
+                && (report.deploymentId() == null || report.deploymentId().equals(s.id().toString()));
     }
 
     private static String routeReason(DeploymentState s, Transition t) {
