@@ -17,7 +17,7 @@ EXTRA=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --sizes) SIZES="$2"; shift 2 ;;
-        --concurrency|--replays|--port|--profile-estop|--keep-db) EXTRA+=("$1" "$2"); shift 2 ;;
+        --concurrency|--replays|--port|--profile-estop|--keep-db|--out) EXTRA+=("$1" "$2"); shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         *) echo "usage: $0 [--sizes 1000,10000] [--concurrency 8] [--replays 3] [--port 18080] [--skip-build]" >&2; exit 2 ;;
     esac

@@ -120,7 +120,9 @@ public final class OrchestratorBench {
         int rc = 0;
         freshDatabase();
         try (io.nats.client.Connection nc = Nats.connect(new Options.Builder().server("nats://127.0.0.1:4222")
-                .connectionName("avalo-bench").build())) {
+                .connectionName("avalo-bench").errorListener(new io.nats.client.ErrorListener() {
+                    // quiet: the default listener logs every flow-control message of the KV watcher
+                }).build())) {
             result.put("natsVersion", nc.getServerInfo().getVersion());
             deleteNats(nc);
             Map<String, String> props = new LinkedHashMap<>();
@@ -498,6 +500,16 @@ public final class OrchestratorBench {
             m.put("postgresql", rs.getString(1));
         }
         m.put("loadAvgStart", loadAvg());
+        try {
+            Process git = new ProcessBuilder("git", "-C", root.toString(), "describe", "--always", "--dirty")
+                    .redirectErrorStream(true).start();
+            String rev = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0) {
+                m.put("gitCommit", rev);
+            }
+        } catch (IOException e) {
+            // no git: no commit in the result
+        }
         return m;
     }
 
