@@ -8,9 +8,14 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -47,7 +52,78 @@ public class Jdbc {
         return new JsonValue(value);
     }
 
+    /** Statements queued by {@link #batched}: SQL → parameter rows, in first-seen order, and which must hit a row. */
+    private static final class Batch {
+        final Map<String, List<Object[]>> rows = new LinkedHashMap<>();
+        final Set<String> mustHit = new HashSet<>();
+    }
+
+    private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
+
+    /**
+     * Runs {@code work} with every {@link #update} and {@link #updateOne} queued, then sends them as JDBC batches (one round
+     * trip per distinct statement instead of one per row). Reads still run at once, so {@code work} must not read what it
+     * wrote; {@link #updateOne}'s row check happens at the flush and fails the whole transaction.
+     */
+    public <T> T batched(Supplier<T> work) {
+        if (BATCH.get() != null) {
+            return work.get();
+        }
+        Batch batch = new Batch();
+        BATCH.set(batch);
+        try {
+            T result = work.get();
+            flush(batch);
+            return result;
+        } finally {
+            BATCH.remove();
+        }
+    }
+
+    private void flush(Batch batch) {
+        try (Connection c = dataSource.getConnection()) {
+            for (Map.Entry<String, List<Object[]>> e : batch.rows.entrySet()) {
+                try (PreparedStatement ps = c.prepareStatement(e.getKey())) {
+                    for (Object[] params : e.getValue()) {
+                        bind(ps, params);
+                        ps.addBatch();
+                    }
+                    int[] counts = ps.executeBatch();
+                    if (batch.mustHit.contains(e.getKey())) {
+                        for (int n : counts) {
+                            if (n == 0) {
+                                throw new IllegalStateException("a batched conditional update hit no row ["
+                                        + e.getKey().strip().split("\n")[0] + "]");
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("batch", e);
+        }
+    }
+
+    /**
+     * An update that must change one row (an optimistic-version check); false when it did not. Inside {@link #batched} it is
+     * checked at the flush instead.
+     */
+    public boolean updateOne(String sql, Object... params) {
+        Batch batch = BATCH.get();
+        if (batch != null) {
+            batch.rows.computeIfAbsent(sql, k -> new ArrayList<>()).add(params);
+            batch.mustHit.add(sql);
+            return true;
+        }
+        return update(sql, params) == 1;
+    }
+
     public int update(String sql, Object... params) {
+        Batch batch = BATCH.get();
+        if (batch != null) {
+            batch.rows.computeIfAbsent(sql, k -> new ArrayList<>()).add(params);
+            return 1;
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             return ps.executeUpdate();

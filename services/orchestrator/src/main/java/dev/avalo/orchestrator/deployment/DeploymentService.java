@@ -66,11 +66,13 @@ public class DeploymentService {
     private final Subjects subjects;
     private final MeterRegistry registry;
     private final RouterAckStore routerAcks;
+    private final Jdbc jdbc;
 
     public DeploymentService(DeploymentStore deployments, ServiceStore services, OutboxStore outbox,
             OutboxPublisher publisher, Decider decider, ScheduleClient schedule, Clock clock, NatsConfig nats,
-            MeterRegistry registry, RouterAckStore routerAcks) {
+            MeterRegistry registry, RouterAckStore routerAcks, Jdbc jdbc) {
         this.routerAcks = routerAcks;
+        this.jdbc = jdbc;
         this.deployments = deployments;
         this.services = services;
         this.outbox = outbox;
@@ -197,7 +199,7 @@ public class DeploymentService {
     public int sweep(int limit) {
         Instant now = clock.instant();
         List<UUID> needSchedule = new ArrayList<>();
-        int n = inTransaction(() -> {
+        int n = inTransaction(() -> jdbc.batched(() -> {
             List<DeploymentRecord> due = deployments.lockDue(now, limit);
             for (DeploymentRecord d : due) {
                 try {
@@ -215,7 +217,7 @@ public class DeploymentService {
                 }
             }
             return due.size();
-        });
+        }));
         for (UUID id : needSchedule) {
             try {
                 apply(id, new Signal.Tick());
@@ -232,15 +234,18 @@ public class DeploymentService {
     /** Halts and reverts every live deployment in one transaction. */
     public EmergencyStopReply emergencyStop(String reason, Caller caller) {
         Instant now = clock.instant();
-        List<DeploymentView> stopped = inTransaction(() -> {
+        List<DeploymentView> stopped = inTransaction(() -> jdbc.batched(() -> {
             List<DeploymentView> views = new ArrayList<>();
             Signal signal = new Signal.EmergencyStop(caller.name(), reason);
-            for (DeploymentRecord d : deployments.lockAllRevertible()) {
+            List<DeploymentRecord> live = deployments.lockAllRevertible();
+            Map<String, ServiceRecord> locked = services.lockAll(live.stream()
+                    .map(d -> new String[]{d.state().service(), d.state().environment()}).toList());
+            for (DeploymentRecord d : live) {
                 Transition t = decider.decide(d.state(), signal, now);
-                views.add(Views.deployment(commitLocked(d, t, signal, now)));
+                views.add(Views.deployment(commitLocked(d, t, signal, now, locked)));
             }
             return views;
-        });
+        }));
         publisher.nudge();
         Log.warnf("emergency stop by %s (%s): %d deployments reverted", caller.name(), reason, stopped.size());
         return new EmergencyStopReply(reason, stopped);
@@ -264,13 +269,25 @@ public class DeploymentService {
     // ---- the one place a transition is written ------------------------------------------------------------------
 
     private DeploymentRecord commitLocked(DeploymentRecord before, Transition t, Signal signal, Instant now) {
+        return commitLocked(before, t, signal, now, null);
+    }
+
+    /**
+     * Writes one decided transition. {@code lockedServices} (service.environment → row), when given, holds service rows the
+     * caller already locked in bulk; generations taken here are recorded in it.
+     */
+    private DeploymentRecord commitLocked(DeploymentRecord before, Transition t, Signal signal, Instant now,
+            Map<String, ServiceRecord> lockedServices) {
         DeploymentState next = t.next();
         DeploymentRecord record = before;
         if (signal instanceof Signal.Health health && isAbout(health.report(), before.state())) {
             record = record.withLastReport(health.report());
         }
         if (t.route() != null) {
-            ServiceRecord service = services.lock(next.service(), next.environment()).orElseThrow();
+            String key = Subjects.routeKey(next.service(), next.environment());
+            ServiceRecord service = lockedServices != null && lockedServices.containsKey(key)
+                    ? lockedServices.get(key)
+                    : services.lock(next.service(), next.environment()).orElseThrow();
             long generation = service.routeGeneration() + 1;
             List<String> revisionUpstreams = null;
             if (t.route() instanceof RouteIntent.Revision r) {
@@ -283,6 +300,11 @@ public class DeploymentService {
             DesiredRoute route = RouteBuilder.build(record, t.route(), generation, revisionUpstreams,
                     routeReason(next, t));
             services.updateRoute(next.service(), next.environment(), route, now);
+            if (lockedServices != null) {
+                lockedServices.put(key, new ServiceRecord(service.name(), service.environment(),
+                        service.stableRevision(), service.upstreams(), generation, route, service.createdBy(),
+                        service.createdAt(), now));
+            }
             outbox.add(OutboxStore.Kind.ROUTE, Subjects.routeKey(next.service(), next.environment()),
                     next.service() + "." + next.environment() + "." + generation, Json.encode(route), generation, now);
             if (next.phase() == DeploymentPhase.ROLLING_BACK || next.phase() == DeploymentPhase.ABORTED) {
@@ -353,8 +375,9 @@ public class DeploymentService {
                     eventId.toString(), payload, null, now);
             registry.counter("avalo.deployment.events", "type", e.type().wireName(), "environment", next.environment())
                     .increment();
-            if (e.type() == DeploymentEventType.ROLLBACK_STARTED || e.type() == DeploymentEventType.ROLLED_BACK
-                    || e.type() == DeploymentEventType.EMERGENCY_STOP) {
+            if (signal instanceof Signal.EmergencyStop) {
+                Log.debugf("deployment %s %s: %s", next.id(), e.type().wireName(), e.reason());
+            } else if (e.type() == DeploymentEventType.ROLLBACK_STARTED || e.type() == DeploymentEventType.ROLLED_BACK) {
                 Log.warnf("deployment %s %s: %s", next.id(), e.type().wireName(), e.reason());
             } else {
                 Log.infof("deployment %s %s: %s", next.id(), e.type().wireName(), e.reason());

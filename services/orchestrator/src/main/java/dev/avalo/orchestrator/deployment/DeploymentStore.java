@@ -63,7 +63,7 @@ public class DeploymentStore {
      */
     public boolean update(DeploymentRecord r) {
         DeploymentState s = r.state();
-        return jdbc.update("""
+        return jdbc.updateOne("""
                 update deployment set phase = ?, stage_index = ?, stage_started_at = ?, paused_from = ?, awaiting = ?,
                   approved_stage = ?, health_snapshot = ?, last_report = ?, data_since = ?, warned_missing = ?,
                   phase_since = ?, rollback_generation = ?, rollback_revision = ?, rollback_millis = ?,
@@ -72,7 +72,7 @@ public class DeploymentStore {
                 s.phase(), s.stageIndex(), s.stageStartedAt(), s.pausedFrom(), s.awaiting(), s.approvedStage(),
                 Jdbc.json(s.health()), Jdbc.json(r.lastReport()), s.dataSince(), s.warnedMissing(), s.phaseSince(),
                 s.rollbackGeneration(), r.rollbackRevision(), r.rollbackMillis(), s.blueArchived(), r.deadline(),
-                Jdbc.json(r.checklist()), r.updatedAt(), s.id(), r.version()) == 1;
+                Jdbc.json(r.checklist()), r.updatedAt(), s.id(), r.version());
     }
 
     public Optional<DeploymentRecord> find(UUID id) {

@@ -113,6 +113,11 @@ public class NatsClient {
         return routes;
     }
 
+    /** The routes bucket's name ({@code avalo-routes}). */
+    public String routesBucketName() {
+        return config.routesBucket();
+    }
+
     public JetStream jetStream() {
         connection();
         return jetStream;

@@ -46,6 +46,8 @@ public class OutboxPublisher {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
+    /** Last written KV revision and route generation per key, so routes can be written pipelined with CAS. */
+    private final Map<String, long[]> written = new java.util.concurrent.ConcurrentHashMap<>();
 
     public OutboxPublisher(OutboxStore outbox, NatsClient nats, OrchestratorConfig config, Clock clock) {
         this.outbox = outbox;
@@ -94,18 +96,20 @@ public class OutboxPublisher {
         if (rows.isEmpty()) {
             return 0;
         }
-        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
         Map<String, OutboxStore.Row> latestRoute = new LinkedHashMap<>();
+        for (OutboxStore.Row row : rows) {
+            if (row.kind() == OutboxStore.Kind.ROUTE) {
+                latestRoute.merge(row.subject(), row, (a, b) -> a.generation() >= b.generation() ? a : b);
+            }
+        }
+        // routes first: traffic matters more than telling people about it
+        putRoutes(latestRoute.values());
+        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
         for (OutboxStore.Row row : rows) {
             if (row.kind() == OutboxStore.Kind.EVENT) {
                 acks.add(nats.jetStream().publishAsync(row.subject(), row.payload(),
                         PublishOptions.builder().messageId(row.msgId()).build()));
-            } else {
-                latestRoute.merge(row.subject(), row, (a, b) -> a.generation() >= b.generation() ? a : b);
             }
-        }
-        for (OutboxStore.Row row : latestRoute.values()) {
-            putRoute(row);
         }
         for (CompletableFuture<PublishAck> ack : acks) {
             ack.get(10, TimeUnit.SECONDS);
@@ -114,22 +118,56 @@ public class OutboxPublisher {
         return rows.size();
     }
 
-    private void putRoute(OutboxStore.Row row) throws Exception {
+    /**
+     * Writes routes to KV, pipelined: each is a compare-and-set on the key's last revision known here, so a newer generation
+     * written by another replica is never replaced. A key not known yet, or whose CAS fails, takes the slow path: read, compare
+     * generations, update.
+     */
+    private void putRoutes(java.util.Collection<OutboxStore.Row> routes) throws Exception {
         KeyValue kv = nats.routes();
-        KeyValueEntry current = kv.get(row.subject());
-        if (current == null || current.getOperation() != KeyValueOperation.PUT || current.getValue() == null) {
-            if (current == null) {
-                kv.create(row.subject(), row.payload());
-            } else {
-                kv.update(row.subject(), row.payload(), current.getRevision());
+        String bucketSubject = "$KV." + nats.routesBucketName() + ".";
+        Map<OutboxStore.Row, CompletableFuture<PublishAck>> inFlight = new LinkedHashMap<>();
+        for (OutboxStore.Row row : routes) {
+            long[] known = written.get(row.subject());
+            if (known == null) {
+                putRoute(kv, row);
+                continue;
             }
-            return;
+            if (known[1] >= row.generation()) {
+                continue;
+            }
+            inFlight.put(row, nats.jetStream().publishAsync(bucketSubject + row.subject(), row.payload(),
+                    PublishOptions.builder().expectedLastSubjectSequence(known[0]).build()));
         }
-        long existing = Json.decode(current.getValue(), DesiredRoute.class).generation();
-        if (existing >= row.generation()) {
-            return;
+        for (Map.Entry<OutboxStore.Row, CompletableFuture<PublishAck>> e : inFlight.entrySet()) {
+            OutboxStore.Row row = e.getKey();
+            try {
+                PublishAck ack = e.getValue().get(10, TimeUnit.SECONDS);
+                written.put(row.subject(), new long[]{ack.getSeqno(), row.generation()});
+            } catch (java.util.concurrent.ExecutionException failed) {
+                // another writer moved the key (wrong last sequence): read and compare
+                written.remove(row.subject());
+                putRoute(kv, row);
+            }
         }
-        kv.update(row.subject(), row.payload(), current.getRevision());
+    }
+
+    private void putRoute(KeyValue kv, OutboxStore.Row row) throws Exception {
+        KeyValueEntry current = kv.get(row.subject());
+        long revision;
+        if (current == null) {
+            revision = kv.create(row.subject(), row.payload());
+        } else if (current.getOperation() != KeyValueOperation.PUT || current.getValue() == null) {
+            revision = kv.update(row.subject(), row.payload(), current.getRevision());
+        } else {
+            long existing = Json.decode(current.getValue(), DesiredRoute.class).generation();
+            if (existing >= row.generation()) {
+                written.put(row.subject(), new long[]{current.getRevision(), existing});
+                return;
+            }
+            revision = kv.update(row.subject(), row.payload(), current.getRevision());
+        }
+        written.put(row.subject(), new long[]{revision, row.generation()});
     }
 
     @PreDestroy

@@ -35,7 +35,7 @@ public class OutboxStore {
     /** The oldest unpublished rows, locked; rows another instance is publishing are skipped. */
     public List<Row> lockPending(int limit) {
         return jdbc.query("select id, kind, subject, msg_id, payload, generation from outbox where published_at is null "
-                + "order by id limit ? for update skip locked",
+                + "order by (kind = 'ROUTE') desc, id limit ? for update skip locked",
                 rs -> {
                     long g = rs.getLong("generation");
                     return new Row(rs.getLong("id"), Kind.valueOf(rs.getString("kind")), rs.getString("subject"),

@@ -48,6 +48,22 @@ public class ServiceStore {
                 environment);
     }
 
+    /** Locks many service rows in one statement; keyed {@code <name>.<environment>}. */
+    public java.util.Map<String, ServiceRecord> lockAll(List<String[]> keys) {
+        java.util.Map<String, ServiceRecord> out = new java.util.HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        String[] names = keys.stream().map(k -> k[0]).toArray(String[]::new);
+        String[] environments = keys.stream().map(k -> k[1]).toArray(String[]::new);
+        for (ServiceRecord s : jdbc.query("select s.* from service s join unnest(?::text[], ?::text[]) as k(name, environment) "
+                + "on s.name = k.name and s.environment = k.environment order by s.name, s.environment for update of s",
+                ServiceStore::map, names, environments)) {
+            out.put(s.name() + "." + s.environment(), s);
+        }
+        return out;
+    }
+
     public List<ServiceRecord> list() {
         return jdbc.query("select * from service order by name, environment", ServiceStore::map);
     }
