@@ -16,9 +16,10 @@ import dev.avalo.orchestrator.strategy.StrategyStore;
 @jakarta.enterprise.context.ApplicationScoped
 public class Bootstrap {
 
-    void onStart(@Observes StartupEvent event, StrategyStore strategies, NatsHandlers handlers, Clock clock,
-            OrchestratorConfig config) {
+    void onStart(@Observes StartupEvent event, StrategyStore strategies, NatsHandlers handlers,
+            dev.avalo.orchestrator.outbox.OutboxPublisher publisher, Clock clock, OrchestratorConfig config) {
         QuarkusTransaction.requiringNew().run(() -> strategies.seed(DefaultStrategies.all(), clock.instant()));
+        publisher.start();
         handlers.start();
         Log.infof("orchestrator %s started (duration scale %s)", config.instanceId().orElse("-"),
                 config.durationScale());

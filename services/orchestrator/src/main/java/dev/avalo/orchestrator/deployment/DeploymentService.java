@@ -231,23 +231,38 @@ public class DeploymentService {
         return n;
     }
 
-    /** Halts and reverts every live deployment in one transaction. */
+    /** Deployments an emergency stop reverts per transaction. */
+    private static final int EMERGENCY_CHUNK = 200;
+
+    /**
+     * Halts and reverts every live deployment. Each deployment's transition is atomic as always; they are committed in chunks,
+     * and the outbox publisher starts moving routes to KV after the first chunk instead of after the last.
+     */
     public EmergencyStopReply emergencyStop(String reason, Caller caller) {
         Instant now = clock.instant();
-        List<DeploymentView> stopped = inTransaction(() -> jdbc.batched(() -> {
-            List<DeploymentView> views = new ArrayList<>();
-            Signal signal = new Signal.EmergencyStop(caller.name(), reason);
-            List<DeploymentRecord> live = deployments.lockAllRevertible();
-            Map<String, ServiceRecord> locked = services.lockAll(live.stream()
-                    .map(d -> new String[]{d.state().service(), d.state().environment()}).toList());
-            for (DeploymentRecord d : live) {
-                Transition t = decider.decide(d.state(), signal, now);
-                views.add(Views.deployment(commitLocked(d, t, signal, now, locked)));
+        long started = System.nanoTime();
+        Signal signal = new Signal.EmergencyStop(caller.name(), reason);
+        List<DeploymentView> stopped = new ArrayList<>();
+        while (true) {
+            List<DeploymentView> chunk = inTransaction(() -> jdbc.batched(() -> {
+                List<DeploymentView> views = new ArrayList<>();
+                List<DeploymentRecord> live = deployments.lockRevertible(EMERGENCY_CHUNK);
+                Map<String, ServiceRecord> locked = services.lockAll(live.stream()
+                        .map(d -> new String[]{d.state().service(), d.state().environment()}).toList());
+                for (DeploymentRecord d : live) {
+                    Transition t = decider.decide(d.state(), signal, now);
+                    views.add(Views.deployment(commitLocked(d, t, signal, now, locked)));
+                }
+                return views;
+            }));
+            if (chunk.isEmpty()) {
+                break;
             }
-            return views;
-        }));
-        publisher.nudge();
-        Log.warnf("emergency stop by %s (%s): %d deployments reverted", caller.name(), reason, stopped.size());
+            stopped.addAll(chunk);
+            publisher.nudge();
+        }
+        Log.warnf("emergency stop by %s (%s): %d deployments reverted in %d ms", caller.name(), reason,
+                stopped.size(), (System.nanoTime() - started) / 1_000_000);
         return new EmergencyStopReply(reason, stopped);
     }
 
@@ -357,7 +372,7 @@ public class DeploymentService {
             }
         }
         DeploymentRecord updated = record.withChecklist(checklist).with(next, t.deadline(), now);
-        if (!deployments.update(updated)) {
+        if (!deployments.update(before, updated)) {
             throw new IllegalStateException("deployment " + next.id() + " changed under a row lock");
         }
         DeploymentRecord after = new DeploymentRecord(updated.state(), updated.fromUpstreams(), updated.toUpstreams(),

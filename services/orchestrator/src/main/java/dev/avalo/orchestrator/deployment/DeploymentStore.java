@@ -62,17 +62,35 @@ public class DeploymentStore {
      * Writes {@code r} if the row still has {@code r.version()}; returns false when another writer got there first.
      */
     public boolean update(DeploymentRecord r) {
+        return update(null, r);
+    }
+
+    /**
+     * Writes {@code r} if the row still has {@code r.version()}; the JSON columns that did not change since {@code before}
+     * (null: write all) are left as they are instead of being encoded and sent again.
+     */
+    public boolean update(DeploymentRecord before, DeploymentRecord r) {
         DeploymentState s = r.state();
+        boolean all = before == null;
         return jdbc.updateOne("""
                 update deployment set phase = ?, stage_index = ?, stage_started_at = ?, paused_from = ?, awaiting = ?,
-                  approved_stage = ?, health_snapshot = ?, last_report = ?, data_since = ?, warned_missing = ?,
+                  approved_stage = ?, health_snapshot = coalesce(?, health_snapshot),
+                  last_report = coalesce(?, last_report), data_since = ?, warned_missing = ?,
                   phase_since = ?, rollback_generation = ?, rollback_revision = ?, rollback_millis = ?,
-                  blue_archived = ?, deadline = ?, checklist = ?, updated_at = ?, version = version + 1
+                  blue_archived = ?, deadline = ?, checklist = coalesce(?, checklist), updated_at = ?,
+                  version = version + 1
                 where id = ? and version = ?""",
                 s.phase(), s.stageIndex(), s.stageStartedAt(), s.pausedFrom(), s.awaiting(), s.approvedStage(),
-                Jdbc.json(s.health()), Jdbc.json(r.lastReport()), s.dataSince(), s.warnedMissing(), s.phaseSince(),
+                Jdbc.json(changed(all, before == null ? null : before.state().health(), s.health())),
+                Jdbc.json(changed(all, before == null ? null : before.lastReport(), r.lastReport())),
+                s.dataSince(), s.warnedMissing(), s.phaseSince(),
                 s.rollbackGeneration(), r.rollbackRevision(), r.rollbackMillis(), s.blueArchived(), r.deadline(),
-                Jdbc.json(r.checklist()), r.updatedAt(), s.id(), r.version());
+                Jdbc.json(changed(all, before == null ? null : before.checklist(), r.checklist())), r.updatedAt(),
+                s.id(), r.version());
+    }
+
+    private static Object changed(boolean all, Object before, Object after) {
+        return all || !java.util.Objects.equals(before, after) ? after : null;
     }
 
     public Optional<DeploymentRecord> find(UUID id) {
@@ -95,11 +113,11 @@ public class DeploymentStore {
                 + livePhases(), DeploymentStore::map, service, environment);
     }
 
-    /** Every live deployment, locked (emergency stop). */
-    public List<DeploymentRecord> lockAllRevertible() {
+    /** Up to {@code limit} deployments a rollback may start from, oldest first, locked (emergency stop). */
+    public List<DeploymentRecord> lockRevertible(int limit) {
         return jdbc.query("select " + COLUMNS
                 + " from deployment where phase in ('RUNNING','PAUSED','AWAITING_APPROVAL','BAKING') "
-                + "order by created_at for update", DeploymentStore::map);
+                + "order by created_at limit ? for update", DeploymentStore::map, limit);
     }
 
     /** True when another live deployment of the service still runs a revision other than {@code revision}. */

@@ -56,6 +56,42 @@ public class OutboxPublisher {
         this.clock = clock;
     }
 
+    /**
+     * Watches the routes bucket so the revision cache follows every writer (this replica, other replicas): routes can then be
+     * written pipelined with compare-and-set, and a CAS fails only on a true race.
+     */
+    public void start() {
+        try {
+            nats.routes().watchAll(new io.nats.client.api.KeyValueWatcher() {
+                @Override
+                public void watch(KeyValueEntry e) {
+                    remember(e);
+                }
+
+                @Override
+                public void endOfData() {
+                    Log.debugf("route cache loaded: %d keys", written.size());
+                }
+            });
+        } catch (Exception e) {
+            Log.warnf("cannot watch the routes bucket (routes are then written read-compare-update): %s",
+                    e.getMessage());
+        }
+    }
+
+    private void remember(KeyValueEntry e) {
+        if (e.getOperation() != KeyValueOperation.PUT || e.getValue() == null) {
+            written.remove(e.getKey());
+            return;
+        }
+        try {
+            long generation = Json.decode(e.getValue(), DesiredRoute.class).generation();
+            written.merge(e.getKey(), new long[]{e.getRevision(), generation}, (a, b) -> a[0] >= b[0] ? a : b);
+        } catch (RuntimeException bad) {
+            written.remove(e.getKey());
+        }
+    }
+
     /** Asks for a drain soon (coalesced: many nudges, one drain). */
     public void nudge() {
         if (pending.compareAndSet(false, true)) {
@@ -143,7 +179,8 @@ public class OutboxPublisher {
             OutboxStore.Row row = e.getKey();
             try {
                 PublishAck ack = e.getValue().get(10, TimeUnit.SECONDS);
-                written.put(row.subject(), new long[]{ack.getSeqno(), row.generation()});
+                written.merge(row.subject(), new long[]{ack.getSeqno(), row.generation()},
+                        (a, b) -> a[0] >= b[0] ? a : b);
             } catch (java.util.concurrent.ExecutionException failed) {
                 // another writer moved the key (wrong last sequence): read and compare
                 written.remove(row.subject());
