@@ -41,7 +41,7 @@ public final class Subjects {
 
     /** {@code avalo.cmd.deploy.<action>}; action is one of {@link #DEPLOY_ACTIONS}. */
     public String deployCommand(String action) {
-        if (!DEPLOY_ACTIONS.contains(action)) {
+        if (action == null || !DEPLOY_ACTIONS.contains(action)) {
             throw new IllegalArgumentException("unknown deploy action '" + action + "', expected one of " + DEPLOY_ACTIONS);
         }
         return prefix + ".cmd.deploy." + action;

@@ -67,7 +67,9 @@ class GoldenRoundTripTest {
                 Arguments.of("emergency-stop-request.json", EmergencyStopRequest.class),
                 Arguments.of("deployment-view.json", DeploymentView.class),
                 Arguments.of("register-service-request.json", RegisterServiceRequest.class),
-                Arguments.of("problem.json", Problem.class));
+                Arguments.of("problem.json", Problem.class),
+                Arguments.of("freeze-event-data.json", dev.avalo.contracts.schedule.FreezeEventData.class),
+                Arguments.of("incident-event-data.json", dev.avalo.contracts.incident.IncidentEventData.class));
     }
 
     @ParameterizedTest(name = "{0} round-trips through {1}")

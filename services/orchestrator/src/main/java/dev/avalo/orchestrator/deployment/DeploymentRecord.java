@@ -30,6 +30,7 @@ public record DeploymentRecord(
         long version) {
 
     /** One checklist item: done or not, by whom, with what evidence. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record ChecklistEntry(String phase, String item, boolean done, String by, String evidence, Instant at) {
     }
 

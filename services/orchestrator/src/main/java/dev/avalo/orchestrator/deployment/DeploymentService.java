@@ -152,7 +152,9 @@ public class DeploymentService {
                             now);
                 }
             }
-            if (t.isNoop(current.state()) && !(signal instanceof Signal.Health)) {
+            // health reports and router acks are recorded (last report, checklist) even when the phase stays
+            if (t.isNoop(current.state()) && !(signal instanceof Signal.Health)
+                    && !(signal instanceof Signal.RouterAck && !routingVerified(current))) {
                 return current;
             }
             Transition decided = t;
@@ -399,6 +401,11 @@ public class DeploymentService {
             }
         }
         return after;
+    }
+
+    private static boolean routingVerified(DeploymentRecord d) {
+        DeploymentRecord.ChecklistEntry e = d.checklist().get(Checklist.VERIFY_ROUTING);
+        return e == null || e.done();
     }
 
     /** A report about this deployment's canary (a report for another revision or deployment is not kept). */

@@ -30,6 +30,7 @@ public class DeploymentStore {
     };
 
     /** A timeline entry. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record EventRow(UUID id, String type, String actor, String kind, String reason, String phase,
             int stageIndex, Instant at) {
     }

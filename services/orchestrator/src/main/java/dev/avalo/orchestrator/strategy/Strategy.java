@@ -9,6 +9,7 @@ import java.util.List;
  * previous stable revision is kept for {@code blueRetentionSeconds}, then archived. {@code promotionScheduleCheck} asks the
  * scheduler before every promotion, not only at start.
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record Strategy(
         String environment,
         List<Stage> stages,

@@ -44,6 +44,11 @@ class ProductionRolloutTest extends OrchestratorTestBase {
         assertThat(data.deployment().toRevision()).isEqualTo(revision);
         assertThat(data.cause().actor()).isEqualTo("deployer-user");
 
+        // a router acks the 1 % route: "verify canary routing" is ticked by the system
+        ack(service, "production", route.generation());
+        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(get("viewer", "/api/v1/deployments/" + id + "/checklist")
+                .then().extract().path("'verify-canary-routing'.done")));
+
         int[] weights = {1000, 2500, 5000, 10000};
         long[] minutes = {15, 30, 30, 30};
         long generation = route.generation();
@@ -124,6 +129,8 @@ class ProductionRolloutTest extends OrchestratorTestBase {
         await().atMost(WAIT).until(() -> eventTypes(events).contains("avalo.deployment.rolled-back"));
         Integer millis = deployment(id).then().extract().path("rollbackMillis");
         assertThat(millis).isEqualTo(250);
+        assertThat(io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("avalo_rollback_duration_seconds_count");
         String reason = get("viewer", "/api/v1/deployments/" + id + "/events").then().extract()
                 .path("find { it.type == 'rollback.started' }.reason");
         assertThat(reason).contains("error rate > 2% for 3 consecutive minutes");
