@@ -107,6 +107,19 @@ public class OutboxPublisher {
         nudge();
     }
 
+    /** Published rows are kept a day for inspection, then deleted. */
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
+        try {
+            int n = QuarkusTransaction.requiringNew().call(() -> outbox.purge(clock.instant().minusSeconds(86400)));
+            if (n > 0) {
+                Log.debugf("purged %d published outbox rows", n);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("outbox purge failed: %s", e.getMessage());
+        }
+    }
+
     private void drainQuietly() {
         try {
             drain();
