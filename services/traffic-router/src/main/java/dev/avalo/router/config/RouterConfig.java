@@ -1,0 +1,62 @@
+package dev.avalo.router.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Traffic-router settings ({@code avalo.router.*}). */
+@ConfigMapping(prefix = "avalo.router")
+public interface RouterConfig {
+
+    /** This router's id in acks and metric samples; the host name when unset. */
+    Optional<String> id();
+
+    /** The environment this instance serves. */
+    @WithDefault("production")
+    String environment();
+
+    /** Which traffic backend applies routes: {@code embedded} (this proxy) or {@code gateway-api}. */
+    @WithDefault("embedded")
+    String backend();
+
+    /** Host name (lower case) → service, besides the service name itself. */
+    Map<String, String> hostAliases();
+
+    /** Where the last applied routes are kept for a restart during a NATS outage. */
+    @WithDefault(".avalo/router/routes.json")
+    String stateFile();
+
+    /** The data plane. */
+    Proxy proxy();
+
+    interface Proxy {
+        /** Data-plane port. */
+        @WithDefault("8000")
+        int port();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Keep-alive connections per upstream. */
+        @WithDefault("64")
+        int poolSize();
+
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** No response from an upstream within this → 504. */
+        @WithDefault("30s")
+        Duration responseTimeout();
+
+        /** Consecutive connect failures that eject an upstream. */
+        @WithDefault("3")
+        int ejectAfterFailures();
+
+        /** How long an ejected upstream stays out. */
+        @WithDefault("10s")
+        Duration ejectFor();
+    }
+}

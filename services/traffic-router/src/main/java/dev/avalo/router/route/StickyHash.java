@@ -1,0 +1,23 @@
+package dev.avalo.router.route;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.datasketches.hash.MurmurHash3;
+
+/**
+ * Maps a user identity to a bucket 0–9999 with MurmurHash3 (Apache DataSketches). A user is on the canary when their bucket is
+ * below the canary weight in basis points, so assignment is monotone: raising the weight only adds users to the canary, and
+ * weight 0 moves everyone back at once.
+ */
+public final class StickyHash {
+
+    private static final long SEED = 0x5eed_a7a1_0L;
+
+    private StickyHash() {
+    }
+
+    public static int bucket(String identity) {
+        long[] h = MurmurHash3.hash(identity.getBytes(StandardCharsets.UTF_8), SEED);
+        return (int) Long.remainderUnsigned(h[0], 10_000);
+    }
+}
