@@ -37,6 +37,7 @@ import dev.avalo.contracts.metrics.MetricsBatch;
 import dev.avalo.contracts.metrics.RouterMetricsSample;
 import dev.avalo.contracts.problem.Problem;
 import dev.avalo.contracts.route.DesiredRoute;
+import dev.avalo.contracts.route.RouteRejected;
 import dev.avalo.contracts.route.RouterApplied;
 import dev.avalo.contracts.schedule.ScheduleCheckReply;
 import dev.avalo.contracts.schedule.ScheduleCheckRequest;
@@ -58,6 +59,7 @@ class GoldenRoundTripTest {
                 Arguments.of("router-metrics-sample.json", RouterMetricsSample.class),
                 Arguments.of("health-report.json", HealthReport.class),
                 Arguments.of("router-applied.json", RouterApplied.class),
+                Arguments.of("route-rejected.json", RouteRejected.class),
                 Arguments.of("custom-metric.json", CustomMetric.class),
                 Arguments.of("metrics-batch.json", MetricsBatch.class),
                 Arguments.of("schedule-check-request.json", ScheduleCheckRequest.class),

@@ -32,6 +32,9 @@ public interface RouterConfig {
     /** The data plane. */
     Proxy proxy();
 
+    /** The Kubernetes Gateway API backend ({@code avalo.router.gateway-api.*}). */
+    GatewayApiConfig gatewayApi();
+
     interface Proxy {
         /** Data-plane port. */
         @WithDefault("8000")

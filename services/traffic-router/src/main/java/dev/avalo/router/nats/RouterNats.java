@@ -24,32 +24,58 @@ public class RouterNats {
     private final NatsConfig config;
     private final Subjects subjects;
     private volatile Connection connection;
+    private volatile boolean closed;
+    private boolean started;
+    private Thread connector;
 
     public RouterNats(NatsConfig config) {
         this.config = config;
         this.subjects = Subjects.withPrefix(config.subjectPrefix());
     }
 
-    /** Starts connecting (returns at once); {@code listener} hears connection events. */
+    /**
+     * Starts connecting on a background thread and returns at once ({@code Nats.connectReconnectOnConnect} blocks until the
+     * first connect succeeds); {@code listener} hears connection events. Later calls do nothing.
+     */
     public synchronized void start(io.nats.client.ConnectionListener listener) {
-        if (connection != null) {
+        if (started) {
             return;
         }
+        started = true;
         Options.Builder options = new Options.Builder()
                 .server(config.url())
                 .connectionName("avalo-traffic-router")
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(500))
                 .connectionTimeout(Duration.ofSeconds(2))
-                .connectionListener(listener)
+                .connectionListener((conn, event) -> {
+                    if (!closed) {
+                        connection = conn;
+                    }
+                    listener.connectionEvent(conn, event);
+                })
                 .errorListener(new io.nats.client.ErrorListener() {
                 });
         config.credentials().ifPresent(path -> options.authHandler(Nats.credentials(path)));
-        try {
-            connection = Nats.connectReconnectOnConnect(options.build());
-        } catch (Exception e) {
-            Log.warnf("NATS at %s not reachable yet (%s); retrying in the background", config.url(), e.getMessage());
-        }
+        Options built = options.build();
+        Thread connector = new Thread(() -> {
+            try {
+                Connection c = Nats.connectReconnectOnConnect(built);
+                if (closed) {
+                    c.close();
+                } else {
+                    connection = c;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                Log.warnf("NATS at %s not reachable (%s); the router serves its last routes", config.url(),
+                        e.getMessage());
+            }
+        }, "avalo-nats-connect");
+        connector.setDaemon(true);
+        connector.start();
+        this.connector = connector;
     }
 
     /** The connection, or null before the first successful connect. */
@@ -76,12 +102,21 @@ public class RouterNats {
         if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
             return false;
         }
-        c.publish(subject, body);
-        return true;
+        try {
+            c.publish(subject, body);
+            return true;
+        } catch (IllegalStateException e) {
+            // closed or disconnected between the check and the publish
+            return false;
+        }
     }
 
     @PreDestroy
-    void close() {
+    synchronized void close() {
+        closed = true;
+        if (connector != null && connector.isAlive()) {
+            connector.interrupt();
+        }
         Connection c = connection;
         if (c != null) {
             try {

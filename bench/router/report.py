@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Results of bench/router/run.sh.
+
+collect:  measurements.jsonl (one line per wrk run) -> results/<date>.json with medians, min-max and ratios to nginx
+markdown: results/*.json -> RESULTS.md (the latest run in full, earlier runs in one line each)
+"""
+import argparse
+import glob
+import json
+import os
+import platform
+import statistics
+import subprocess
+
+GOALS = {"rps_ratio_min": 1.0, "p99_ratio_max": 1.2, "cpu_ratio_max": 1.0}
+ORDER = ["direct", "nginx", "nginx-sticky", "haproxy", "router"]
+LABELS = {
+    "direct": "direct (no proxy, the limit)",
+    "nginx": "nginx 90/10, upstream keep-alive",
+    "nginx-sticky": "nginx split_clients on X-User-Id",
+    "haproxy": "HAProxy 90/10, http-reuse always",
+    "router": "avalo traffic-router 90/10, sticky",
+}
+
+
+def sh(*cmd, strict=False):
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+        if strict and out.returncode != 0:
+            return ""
+        return (out.stdout + out.stderr).strip().splitlines()[0] if (out.stdout + out.stderr).strip() else ""
+    except Exception:  # noqa: BLE001 - environment facts are best effort
+        return ""
+
+
+def summary(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def collect(args):
+    rows = [json.loads(line) for line in open(args.measurements) if line.strip()]
+    modes = {}
+    for mode in sorted({r["mode"] for r in rows}, key=lambda m: ["unpinned", "pinned"].index(m) if m in ("unpinned", "pinned") else 9):
+        configs = {}
+        for config in ORDER:
+            rs = [r for r in rows if r["mode"] == mode and r["config"] == config]
+            if not rs:
+                continue
+            configs[config] = {
+                "rounds": len(rs),
+                "rps": summary([r["rps"] for r in rs]),
+                "p50_ms": summary([r["p50_us"] / 1000 for r in rs]),
+                "p99_ms": summary([r["p99_us"] / 1000 for r in rs]),
+                "proxy_cpu_us_per_request": summary([r["proxy_cpu_us_per_request"] for r in rs]),
+                "upstream_cpu_us_per_request": summary([r["upstream_cpu_us_per_request"] for r in rs]),
+                "errors": sum(r["errors_total"] for r in rs),
+                "requests": sum(r["requests"] for r in rs),
+            }
+        ratios = {}
+        base = configs.get("nginx")
+        direct = configs.get("direct")
+        for config, c in configs.items():
+            ratio = {}
+            if direct:
+                ratio["rps_to_direct"] = c["rps"]["median"] / direct["rps"]["median"]
+            if base and config != "nginx":
+                ratio["rps_to_nginx"] = c["rps"]["median"] / base["rps"]["median"]
+                ratio["p99_to_nginx"] = c["p99_ms"]["median"] / base["p99_ms"]["median"]
+                if c["proxy_cpu_us_per_request"] and base["proxy_cpu_us_per_request"]:
+                    ratio["cpu_to_nginx"] = c["proxy_cpu_us_per_request"]["median"] / base["proxy_cpu_us_per_request"]["median"]
+            ratios[config] = ratio
+        goals = None
+        r = ratios.get("router")
+        if r and "rps_to_nginx" in r:
+            goals = {
+                "rps_ge_1.0x_nginx": r["rps_to_nginx"] >= GOALS["rps_ratio_min"],
+                "p99_le_1.2x_nginx": r["p99_to_nginx"] <= GOALS["p99_ratio_max"],
+                "cpu_per_request_le_nginx": r.get("cpu_to_nginx") is not None and r["cpu_to_nginx"] <= GOALS["cpu_ratio_max"],
+                "no_errors": configs["router"]["errors"] == 0,
+            }
+        modes[mode] = {"configs": configs, "ratios": ratios, "goals": goals}
+    result = {
+        "benchmark": "traffic-router data plane",
+        "date": args.stamp,
+        "command": args.command,
+        "method": {
+            "tool": "wrk --latency -c64 -d%s -s bench/router/conf/users.lua (1000 users, X-User-Id, Host: bench)" % args.duration,
+            "rounds": int(args.rounds),
+            "interleaved": True,
+            "warmup_seconds": int(args.warmup),
+            "unpinned": "wrk -t2, every server 2 workers, no affinity",
+            "pinned": "wrk -t1 and the upstreams (1 worker) on CPU0, the proxy alone on CPU1 (taskset)",
+            "cpu_per_request": "user+sys CPU of the proxy's processes (/proc/<pid>/stat) / requests completed",
+            "router_routes": "state file, no NATS: bench-blue 127.0.0.1:9001, bench-green 127.0.0.1:9002, 1000 bp, sticky X-User-Id",
+        },
+        "environment": {
+            "git_commit": sh("git", "-C", args.root, "rev-parse", "--short", "HEAD", strict=True),
+            "git_dirty": bool(sh("git", "-C", args.root, "status", "--porcelain", strict=True)),
+            "cpus": os.cpu_count(),
+            "cpu_model": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), ""),
+            "kernel": platform.release(),
+            "java": sh("java", "-version"),
+            "nginx": sh("nginx", "-v"),
+            "haproxy": sh("haproxy", "-v"),
+            "wrk": sh("wrk", "-v"),
+        },
+        "router_status": json.loads(args.router_status) if args.router_status else {},
+        "goals": {"rps": ">= 1.0x nginx", "p99": "<= 1.2x nginx", "cpu_per_request": "<= nginx"},
+        "modes": modes,
+        "measurements": rows,
+    }
+    with open(args.out, "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+
+
+def fmt(s, pattern, scale=1.0):
+    if not s:
+        return "–"
+    med, lo, hi = s["median"] * scale, s["min"] * scale, s["max"] * scale
+    return (pattern % med) + " (" + (pattern % lo) + "–" + (pattern % hi) + ")"
+
+
+def ratio(v, digits=2):
+    return "–" if v is None else ("%%.%df×" % digits) % v
+
+
+def table(mode, m):
+    lines = [
+        "| %s | req/s median (min–max) | × direct | × nginx | p50 ms | p99 ms | × nginx p99 | proxy CPU/request µs | × nginx CPU | errors |" % mode,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for config in ORDER:
+        c = m["configs"].get(config)
+        if not c:
+            continue
+        r = m["ratios"].get(config, {})
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
+            LABELS[config],
+            fmt(c["rps"], "%.0f"),
+            ratio(r.get("rps_to_direct")),
+            "1.00×" if config == "nginx" else ratio(r.get("rps_to_nginx")),
+            fmt(c["p50_ms"], "%.2f"),
+            fmt(c["p99_ms"], "%.2f"),
+            "1.00×" if config == "nginx" else ratio(r.get("p99_to_nginx")),
+            fmt(c["proxy_cpu_us_per_request"], "%.1f"),
+            "1.00×" if config == "nginx" and c["proxy_cpu_us_per_request"] else ratio(r.get("cpu_to_nginx")),
+            c["errors"],
+        ))
+    return lines
+
+
+def markdown(args):
+    files = sorted(glob.glob(os.path.join(args.results, "*.json")))
+    runs = [json.load(open(f)) for f in files if not f.endswith("-route-change.json")]
+    runs = [r for r in runs if r.get("benchmark") == "traffic-router data plane"]
+    changes = [json.load(open(f)) for f in files if f.endswith("-route-change.json")]
+    out = ["# Traffic-router benchmark results", "",
+           "Generated by `bench/router/report.py` from `results/*.json`; how to run: [README.md](README.md).",
+           "Goals (issue 3): router req/s ≥ 1.0× nginx's, p99 ≤ 1.2× nginx's, proxy CPU per request ≤ nginx's, all in the",
+           "same run; route change from KV put to ack p99 ≤ 100 ms. Only same-run ratios count: absolute req/s drift",
+           "±15–20 % between sessions on these machines.", ""]
+    if not runs:
+        out += ["No data-plane run recorded yet.", ""]
+    else:
+        last = runs[-1]
+        out += ["## Latest data-plane run: %s" % last["date"], "",
+                "`%s` at commit `%s`%s; %s CPUs (%s), %s, %s, %s." % (
+                    last["command"], last["environment"]["git_commit"], " (dirty tree)" if last["environment"]["git_dirty"] else "",
+                    last["environment"]["cpus"], last["environment"]["cpu_model"], last["environment"]["nginx"],
+                    last["environment"]["java"], last["environment"]["wrk"]),
+                "%d interleaved rounds per configuration, wrk -c64 for %s each, %s." % (
+                    last["method"]["rounds"], last["method"]["tool"].split("-d")[1].split(" ")[0], "router warmed up %d s" % last["method"]["warmup_seconds"]),
+                ""]
+        if last["environment"].get("note"):
+            out += ["Note: " + last["environment"]["note"] + ".", ""]
+        for mode, m in last["modes"].items():
+            out += table(mode, m)
+            g = m.get("goals")
+            if g:
+                out += ["", "Goals (%s): " % mode + ", ".join("%s %s" % (k, "met" if v else "**not met**") for k, v in g.items()) + "."]
+            status = last.get("router_status", {}).get(mode)
+            if status and status != "ok":
+                out += ["", "Router not measured in %s mode: %s." % (mode, status)]
+            out.append("")
+        if len(runs) > 1:
+            out += ["## Earlier runs", "", "| date | commit | mode | router req/s × nginx | p99 × nginx | CPU/request × nginx |", "|---|---|---|---:|---:|---:|"]
+            for r in reversed(runs[:-1]):
+                for mode, m in r["modes"].items():
+                    rr = m["ratios"].get("router", {})
+                    out.append("| %s | %s | %s | %s | %s | %s |" % (r["date"], r["environment"]["git_commit"], mode,
+                                                                 ratio(rr.get("rps_to_nginx")), ratio(rr.get("p99_to_nginx")), ratio(rr.get("cpu_to_nginx"))))
+            out.append("")
+    out += ["## Route change latency (KV put → ack, → first request under the new weight)", ""]
+    if not changes:
+        out += ["Not measured yet: `bench/router/route-latency.sh` (needs the router's control plane: KV watch and acks).", ""]
+    else:
+        out += ["| date | commit | changes | ack p50 ms | ack p99 ms | ack max ms | served p50 ms | served p99 ms | timeouts | goal ack p99 ≤ 100 ms |",
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for c in reversed(changes):
+            a, s = c["ack_ms"], c["served_ms"]
+            out.append("| %s | %s | %d | %s | %s | %s | %s | %s | %d | %s |" % (
+                c["date"], c.get("git_commit", ""), c["changes"],
+                "%.1f" % a["p50"] if a else "–", "%.1f" % a["p99"] if a else "–", "%.1f" % a["max"] if a else "–",
+                "%.1f" % s["p50"] if s else "–", "%.1f" % s["p99"] if s else "–",
+                c["ack_timeouts"] + c["served_timeouts"], "met" if a and a["p99"] <= 100 and c["ack_timeouts"] == 0 else "**not met**"))
+        out.append("")
+    with open(args.out, "w") as f:
+        f.write("\n".join(out))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("collect")
+    for a in ("--measurements", "--out", "--stamp", "--command", "--rounds", "--duration", "--warmup", "--router-status", "--root"):
+        c.add_argument(a)
+    m = sub.add_parser("markdown")
+    m.add_argument("--results")
+    m.add_argument("--out")
+    args = p.parse_args()
+    collect(args) if args.cmd == "collect" else markdown(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+package dev.avalo.router.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** Interval figures without Quarkus: deltas, histogram, sketch, several writers. */
+class RevisionMetricsTest {
+
+    @Test
+    void intervalsAreDeltasAndResetHistogramAndUsers() {
+        ProxyMetrics metrics = new ProxyMetrics(2, null);
+        RevisionMetrics m = metrics.of("chat-api", "chat-api-v2", "canary");
+        for (int i = 0; i < 100; i++) {
+            m.started();
+            m.user(i % 2, "user-" + (i % 40));
+            m.completed(i % 2, i < 90 ? 200 : i < 95 ? 404 : 502, 1000 + i, false);
+        }
+        m.started();
+        RevisionMetrics.Interval first = m.interval();
+        assertThat(first.requests()).isEqualTo(100);
+        assertThat(first.errors()).isEqualTo(5);
+        assertThat(first.s2xx()).isEqualTo(90);
+        assertThat(first.s4xx()).isEqualTo(5);
+        assertThat(first.s5xx()).isEqualTo(5);
+        assertThat(first.latency().getTotalCount()).isEqualTo(100);
+        assertThat(first.latency().getMaxValue()).isBetween(1098L, 1100L);
+        assertThat(first.users()).isEqualTo(40);
+        assertThat(first.inFlight()).isEqualTo(1);
+
+        m.completed(0, 200, 5, true);
+        RevisionMetrics.Interval second = m.interval();
+        assertThat(second.requests()).isEqualTo(1);
+        assertThat(second.errors()).isEqualTo(1);
+        assertThat(second.latency().getTotalCount()).isEqualTo(1);
+        assertThat(second.users()).isZero();
+        assertThat(second.inFlight()).isZero();
+        assertThat(m.totalRequests()).isEqualTo(101);
+    }
+
+    @Test
+    void distinctUsersAreEstimatedWithinTheSketchTolerance() {
+        RevisionMetrics m = new ProxyMetrics(2, null).of("chat-api", "chat-api-v1", "stable");
+        for (int i = 0; i < 60_000; i++) {
+            m.started();
+            // 20 000 distinct users, each seen three times, on both slots
+            m.user(i % 2, "user-" + (i % 20_000));
+            m.completed(i % 2, 200, 100, false);
+        }
+        // lgK 12: relative standard error about 1.6 %; 5 % is over 3 sigma
+        assertThat((double) m.interval().users()).isBetween(19_000.0, 21_000.0);
+    }
+
+    @Test
+    void concurrentWritersOnTheirSlotsLoseNothingWhileSampled() throws Exception {
+        ProxyMetrics metrics = new ProxyMetrics(2, null);
+        RevisionMetrics m = metrics.of("chat-api", "chat-api-v1", "stable");
+        int perThread = 200_000;
+        CountDownLatch done = new CountDownLatch(2);
+        for (int slot = 0; slot < 2; slot++) {
+            int s = slot;
+            new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    m.started();
+                    m.user(s, "u" + (i % 5000));
+                    m.completed(s, 200, i % 1000, false);
+                }
+                done.countDown();
+            }).start();
+        }
+        long requests = 0;
+        long histogramCount = 0;
+        while (!done.await(1, TimeUnit.MILLISECONDS)) {
+            RevisionMetrics.Interval iv = m.interval();
+            requests += iv.requests();
+            histogramCount += iv.latency().getTotalCount();
+        }
+        RevisionMetrics.Interval last = m.interval();
+        requests += last.requests();
+        histogramCount += last.latency().getTotalCount();
+        assertThat(requests).isEqualTo(2L * perThread);
+        assertThat(histogramCount).isEqualTo(2L * perThread);
+    }
+}
