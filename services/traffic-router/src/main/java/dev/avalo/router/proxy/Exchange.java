@@ -49,6 +49,10 @@ final class Exchange implements Handler<Buffer> {
     private HttpClientRequest upstreamRequest;
     private HttpClientResponse upstreamResponse;
     private int status;
+    /** Body bytes the upstream response still owes per its Content-Length, or -1 when it declared none. */
+    private long remaining = -1;
+    /** The chunk completing a Content-Length body: sent together with the end, in one write. */
+    private Buffer last;
     private boolean retried;
     private boolean done;
 
@@ -144,6 +148,7 @@ final class Exchange implements Handler<Buffer> {
                 && status != 304 && status >= 200) {
             response.setChunked(true);
         }
+        remaining = contentLength(headers.get(HttpHeaders.CONTENT_LENGTH));
         in.exceptionHandler(this::onUpstreamBodyFailed);
         in.endHandler(this::onUpstreamEnd);
         in.handler(this);
@@ -152,6 +157,18 @@ final class Exchange implements Handler<Buffer> {
     /** A chunk of the upstream response body. */
     @Override
     public void handle(Buffer chunk) {
+        if (remaining > 0 && (remaining -= chunk.length()) <= 0 && last == null) {
+            // the body is complete and its end follows at once (the decoder saw it): send the chunk with the end, so the
+            // response head, body and end leave in one write instead of two
+            last = chunk;
+            return;
+        }
+        if (last != null) {
+            // more than the declared length (the decoder never delivers that): keep the order anyway
+            Buffer held = last;
+            last = null;
+            response.write(held);
+        }
         response.write(chunk);
         if (response.writeQueueFull()) {
             upstreamResponse.pause();
@@ -167,7 +184,13 @@ final class Exchange implements Handler<Buffer> {
         if (done) {
             return;
         }
-        response.end();
+        Buffer chunk = last;
+        if (chunk != null) {
+            last = null;
+            response.end(chunk);
+        } else {
+            response.end();
+        }
         finish(status, false);
     }
 
@@ -215,6 +238,17 @@ final class Exchange implements Handler<Buffer> {
         }
     }
 
+    private static long contentLength(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private void fail(int code, String slug, String title, String detail) {
         if (response.headWritten() || response.closed()) {
             response.reset();
@@ -238,6 +272,10 @@ final class Exchange implements Handler<Buffer> {
 
         static void copy(MultiMap from, MultiMap to, boolean request) {
             String connection = from.get(HttpHeaders.CONNECTION);
+            if (connection != null && connection.length() == 10 && connection.equalsIgnoreCase("keep-alive")) {
+                // the common case lists only keep-alive, itself hop-by-hop: nothing else to drop
+                connection = null;
+            }
             for (Map.Entry<String, String> e : from) {
                 String name = e.getKey();
                 if (!isHopByHop(name, request) && (connection == null || !listedIn(connection, name))) {

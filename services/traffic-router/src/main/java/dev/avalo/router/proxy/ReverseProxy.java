@@ -92,6 +92,10 @@ public final class ReverseProxy {
                 .setTcpNoDelay(true)
                 .setReuseAddress(true)
                 .setCompressionSupported(false)
+                // the proxy serves no WebSocket itself (Upgrade is hop-by-hop): without these, every connection's pipeline
+                // carries a WebSocket extension handler that inspects each request and response
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setHandle100ContinueAutomatically(true);
     }
 
