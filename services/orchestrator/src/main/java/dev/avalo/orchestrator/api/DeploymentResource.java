@@ -24,6 +24,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 
 import dev.avalo.contracts.DnsLabel;
+import dev.avalo.contracts.deployment.ActionRequest;
 import dev.avalo.contracts.deployment.DeploymentCommand;
 import dev.avalo.contracts.deployment.DeploymentView;
 import dev.avalo.contracts.deployment.EmergencyStopReply;
@@ -148,14 +149,10 @@ public class DeploymentResource {
     @POST
     @Path("/deployments/{id}/{action: promote|approve|pause|resume|abort}")
     @Operation(summary = "Manual control: promote, pause, resume, abort (deployer); approve (approver)")
-    public DeploymentView act(@PathParam("id") String id, @PathParam("action") String action, ActionBody body) {
+    public DeploymentView act(@PathParam("id") String id, @PathParam("action") String action, ActionRequest body) {
         DeploymentCommand command = new DeploymentCommand(id, null, null, body == null ? null : body.reason(),
                 body == null ? null : body.force());
         return Views.deployment(actions.act(action, DeploymentActions.parseId(id), command, caller()));
-    }
-
-    /** Optional body of promote, approve, pause, resume, abort. */
-    public record ActionBody(String reason, Boolean force) {
     }
 
     @POST

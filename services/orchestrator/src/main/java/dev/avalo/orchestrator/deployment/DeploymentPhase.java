@@ -43,9 +43,4 @@ public enum DeploymentPhase {
     public boolean isRevertible() {
         return this == RUNNING || this == PAUSED || this == AWAITING_APPROVAL || this == BAKING;
     }
-
-    /** Names of the live phases, for SQL. */
-    public static Set<DeploymentPhase> live() {
-        return EnumSet.copyOf(LIVE);
-    }
 }

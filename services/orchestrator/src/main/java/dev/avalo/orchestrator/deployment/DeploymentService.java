@@ -88,10 +88,6 @@ public class DeploymentService {
         return clock;
     }
 
-    public Decider decider() {
-        return decider;
-    }
-
     // ---- reads ------------------------------------------------------------------------------------------------
 
     public DeploymentRecord get(UUID id) {

@@ -165,9 +165,8 @@ public class DeploymentStarter {
         }
         if (contract && !breaking.isEmpty()) {
             List<String> others = new ArrayList<>();
-            store.list(service, null, null, 1000).stream().filter(d -> d.state().phase().isLive())
-                    .forEach(d -> others.add(d.state().environment() + " " + d.state().id() + " (from "
-                            + d.state().fromRevision() + ")"));
+            store.liveOf(service).forEach(d -> others.add(d.state().environment() + " " + d.state().id() + " (from "
+                    + d.state().fromRevision() + ")"));
             if (!others.isEmpty()) {
                 throw ApiException.unprocessable("migration.phase",
                         "contract migration refused: live deployments of " + service + " still run an older revision: "

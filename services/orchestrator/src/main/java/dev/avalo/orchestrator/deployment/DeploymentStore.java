@@ -121,10 +121,10 @@ public class DeploymentStore {
                 + "order by created_at limit ? for update", DeploymentStore::map, limit);
     }
 
-    /** True when another live deployment of the service still runs a revision other than {@code revision}. */
-    public boolean anyLiveOtherThan(String service, UUID exclude) {
-        return !jdbc.query("select id from deployment where service = ? and id <> ? and phase in " + livePhases(),
-                rs -> rs.getObject(1), service, exclude).isEmpty();
+    /** Every live deployment of {@code service}, in any environment. */
+    public List<DeploymentRecord> liveOf(String service) {
+        return jdbc.query("select " + COLUMNS + " from deployment where service = ? and phase in " + livePhases(),
+                DeploymentStore::map, service);
     }
 
     public List<DeploymentRecord> list(String service, String environment, String phase, int limit) {

@@ -1,6 +1,5 @@
 package dev.avalo.orchestrator.nats;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -194,7 +193,4 @@ public class NatsHandlers {
         workers.shutdown();
     }
 
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 }

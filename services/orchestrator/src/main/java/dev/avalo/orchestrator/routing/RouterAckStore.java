@@ -1,7 +1,6 @@
 package dev.avalo.orchestrator.routing;
 
 import java.time.Instant;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,10 +10,6 @@ import dev.avalo.orchestrator.db.Jdbc;
 /** The last generation each router acked per service and environment. */
 @ApplicationScoped
 public class RouterAckStore {
-
-    /** One router's latest ack. */
-    public record Ack(String routerId, long generation, Instant appliedAt, Instant receivedAt) {
-    }
 
     private final Jdbc jdbc;
 
@@ -31,12 +26,5 @@ public class RouterAckStore {
                   applied_at = excluded.applied_at, received_at = excluded.received_at
                 where router_ack.generation < excluded.generation""",
                 service, environment, ack.routerId(), ack.generation(), ack.appliedAt(), now);
-    }
-
-    public List<Ack> acks(String service, String environment) {
-        return jdbc.query("select * from router_ack where service = ? and environment = ? order by router_id",
-                rs -> new Ack(rs.getString("router_id"), rs.getLong("generation"), Jdbc.instant(rs, "applied_at"),
-                        Jdbc.instant(rs, "received_at")),
-                service, environment);
     }
 }
