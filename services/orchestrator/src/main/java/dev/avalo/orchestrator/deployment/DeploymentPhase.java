@@ -43,4 +43,9 @@ public enum DeploymentPhase {
     public boolean isRevertible() {
         return this == RUNNING || this == PAUSED || this == AWAITING_APPROVAL || this == BAKING;
     }
+
+    /** The live phases. */
+    public static Set<DeploymentPhase> live() {
+        return EnumSet.copyOf(LIVE);
+    }
 }
