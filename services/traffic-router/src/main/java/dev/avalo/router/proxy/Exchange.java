@@ -1,328 +1,422 @@
 package dev.avalo.router.proxy;
 
-import java.net.ConnectException;
-import java.util.Map;
-import java.util.concurrent.TimeoutException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
 
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 
 import dev.avalo.router.proxy.Upstreams.SideState;
+import dev.avalo.router.route.CompiledRoute;
+import dev.avalo.router.route.StickyHash;
 
 /**
- * One proxied request, on its event loop from start to end: picks an upstream, forwards the request head and streams its body,
- * then streams the response back with back-pressure. A connect failure is retried once on another upstream of the same side
- * (nothing was sent yet); otherwise it becomes a 502 problem, a response timeout a 504 problem. Records the outcome exactly
- * once.
+ * One proxied request, on its event loop from start to end. Picks the side (sticky bucket vs. canary weight) and an upstream,
+ * takes a pooled keep-alive connection or opens one, forwards the request head and streams its body, then streams the response
+ * back (Netty messages passed through, no copies). A connect failure is retried once on another upstream of the same side; a
+ * pooled connection the upstream closed before answering a body-less request is retried once on a new connection. Otherwise a
+ * failure before the response head becomes a 502 problem, no head within the response timeout a 504 problem, and a failure
+ * mid-body closes the client connection. The outcome is recorded exactly once, for the revision that served it.
  */
-final class Exchange implements Handler<Buffer> {
+final class Exchange {
 
-    static final CharSequence X_AVALO_REVISION = HttpHeaders.createOptimized("X-Avalo-Revision");
-    static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
-    static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
-    static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
-    private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
-    private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
+    /** Sticky cookies live a year. */
+    private static final String COOKIE_ATTRIBUTES = "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
     /** Status recorded when the client went away before its response ended (as nginx logs it). */
     static final int CLIENT_CLOSED = 499;
 
-    private final ProxyVerticle proxy;
-    private final HttpServerRequest request;
-    private final HttpServerResponse response;
-    private final SideState side;
-    private final String host;
-    private final String setCookie;
-    private final long startNanos;
-    private final boolean hasBody;
+    final ClientConnection client;
+    private final Loop loop;
+    private final HttpRequest request;
+    private final long startNanos = System.nanoTime();
 
+    private SideState side;
     private Upstream upstream;
-    private HttpClientRequest upstreamRequest;
-    private HttpClientResponse upstreamResponse;
+    private UpstreamConnection conn;
+    private String setCookie;
+    private boolean keepAlive;
+    private boolean http10;
+    /** Request body parts that arrived before the upstream connection was ready. */
+    private ArrayDeque<HttpContent> held;
+    private boolean connecting;
+    private boolean reused;
+    private boolean retriedConnect;
+    private boolean retriedStale;
+    private boolean requestHasBody;
+    boolean requestDone;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean recorded;
+    private boolean finished;
     private int status;
-    /** Body bytes the upstream response still owes per its Content-Length, or -1 when it declared none. */
-    private long remaining = -1;
-    /** The chunk completing a Content-Length body: sent together with the end, in one write. */
-    private Buffer last;
-    private boolean retried;
-    private boolean done;
 
-    Exchange(ProxyVerticle proxy, HttpServerRequest request, SideState side, String host, String setCookie, long startNanos,
-            boolean hasBody) {
-        this.proxy = proxy;
+    // Loop's deadline-ordered list of exchanges awaiting a response head
+    long deadline;
+    boolean awaiting;
+    Exchange prevAwaiting;
+    Exchange nextAwaiting;
+
+    Exchange(ClientConnection client, HttpRequest request) {
+        this.client = client;
+        this.loop = client.loop;
         this.request = request;
-        this.response = request.response();
-        this.side = side;
-        this.host = host;
-        this.setCookie = setCookie;
-        this.startNanos = startNanos;
-        this.hasBody = hasBody;
     }
 
-    void start() {
-        response.closeHandler(this::onClientClosed);
-        upstream = side.pick(null);
-        connect();
-    }
-
-    private void connect() {
-        RequestOptions options = new RequestOptions()
-                .setServer(upstream.address())
-                .setHost(upstream.host())
-                .setPort(upstream.port())
-                .setMethod(request.method())
-                .setURI(request.uri())
-                // bounds the wait for a pooled connection; the response timeout starts once the request is sent
-                .setConnectTimeout(proxy.responseTimeoutMillis);
-        proxy.client.request(options, this::onUpstreamRequest);
-    }
-
-    private void onUpstreamRequest(AsyncResult<HttpClientRequest> ar) {
-        if (ar.failed()) {
-            onFailure(ar.cause());
+    void begin() {
+        keepAlive = HttpUtil.isKeepAlive(request);
+        http10 = request.protocolVersion() == HttpVersion.HTTP_1_0;
+        if (request.decoderResult().isFailure()) {
+            keepAlive = false;
+            local(400, "bad-request", "Bad Request", "malformed HTTP request: " + request.decoderResult().cause().getMessage());
             return;
         }
-        if (done) {
-            ar.result().reset();
+        HttpHeaders headers = request.headers();
+        String host = headers.get(HttpHeaderNames.HOST);
+        CompiledRoute route = loop.proxy.table.forHost(host);
+        if (route == null) {
+            local(404, "unknown-host", "Not Found", "no route for host '" + host + "' on this router");
             return;
         }
-        upstream.succeeded();
-        HttpClientRequest out = ar.result();
-        upstreamRequest = out;
-        MultiMap headers = out.headers();
-        HopByHop.copy(request.headers(), headers, true);
-        String prior = request.getHeader(X_FORWARDED_FOR);
-        SocketAddress remote = request.remoteAddress();
-        String client = remote == null ? "unknown" : remote.hostAddress();
-        headers.set(X_FORWARDED_FOR, prior == null ? client : prior + ", " + client);
-        headers.set(X_FORWARDED_PROTO, request.isSSL() ? HTTPS : HTTP);
-        if (host != null) {
-            headers.set(X_FORWARDED_HOST, host);
-        }
-        out.response(this::onUpstreamResponse);
-        if (hasBody) {
-            if (!headers.contains(HttpHeaders.CONTENT_LENGTH)) {
-                out.setChunked(true);
+        String identity = null;
+        if (route.stickyHeader() != null) {
+            identity = headers.get(route.stickyHeader());
+        } else if (route.stickyCookie() != null) {
+            identity = Headers.cookie(headers.get(HttpHeaderNames.COOKIE), route.stickyCookie());
+            if (identity == null || identity.isEmpty()) {
+                identity = newIdentity();
+                setCookie = route.stickyCookie() + "=" + identity + COOKIE_ATTRIBUTES;
             }
-            request.pipeTo(out, this::onRequestSent);
-        } else {
-            out.end();
-            out.idleTimeout(proxy.responseTimeoutMillis);
         }
+        if (identity != null && identity.isEmpty()) {
+            identity = null;
+        }
+        int bucket = identity != null ? StickyHash.bucket(identity) : ThreadLocalRandom.current().nextInt(10_000);
+        side = loop.proxy.upstreams.state(route).sideFor(bucket);
+        side.metrics.started();
+        if (identity != null) {
+            side.metrics.user(loop.slot, identity);
+        }
+        requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        Headers.removeHopByHop(headers);
+        String prior = headers.get(Headers.X_FORWARDED_FOR);
+        headers.set(Headers.X_FORWARDED_FOR, prior == null ? client.clientAddress : prior + ", " + client.clientAddress);
+        headers.set(Headers.X_FORWARDED_PROTO, Headers.HTTP);
+        if (host != null) {
+            headers.set(Headers.X_FORWARDED_HOST, host);
+        }
+        // upstream connections are HTTP/1.1 keep-alive whatever the client speaks
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        upstream = side.pick(null);
+        acquire(true);
     }
 
-    private void onRequestSent(AsyncResult<Void> ar) {
-        if (ar.succeeded() && !done) {
-            upstreamRequest.idleTimeout(proxy.responseTimeoutMillis);
-        }
-    }
-
-    private void onUpstreamResponse(AsyncResult<HttpClientResponse> ar) {
-        if (ar.failed()) {
-            onFailure(ar.cause());
+    private void acquire(boolean mayReuse) {
+        UpstreamConnection c = mayReuse ? loop.pooled(upstream) : null;
+        if (c != null) {
+            reused = true;
+            attach(c);
             return;
         }
-        HttpClientResponse in = ar.result();
-        if (done) {
-            return;
-        }
-        upstreamResponse = in;
-        status = in.statusCode();
-        response.setStatusCode(status);
-        MultiMap headers = response.headers();
-        HopByHop.copy(in.headers(), headers, false);
-        headers.add(X_AVALO_REVISION, side.revisionHeader);
-        if (setCookie != null) {
-            headers.add(HttpHeaders.SET_COOKIE, setCookie);
-        }
-        if (!headers.contains(HttpHeaders.CONTENT_LENGTH) && request.method() != HttpMethod.HEAD && status != 204
-                && status != 304 && status >= 200) {
-            response.setChunked(true);
-        }
-        remaining = contentLength(headers.get(HttpHeaders.CONTENT_LENGTH));
-        in.exceptionHandler(this::onUpstreamBodyFailed);
-        in.endHandler(this::onUpstreamEnd);
-        in.handler(this);
+        reused = false;
+        connecting = true;
+        Upstream target = upstream;
+        loop.connect(target).addListener((ChannelFutureListener) f -> connected(target, f));
     }
 
-    /** A chunk of the upstream response body. */
-    @Override
-    public void handle(Buffer chunk) {
-        if (remaining > 0 && (remaining -= chunk.length()) <= 0 && last == null) {
-            // the body is complete and its end follows at once (the decoder saw it): send the chunk with the end, so the
-            // response head, body and end leave in one write instead of two
-            last = chunk;
+    private void connected(Upstream target, ChannelFuture f) {
+        connecting = false;
+        if (f.isSuccess()) {
+            target.succeeded();
+        }
+        if (finished || responseDone) {
+            if (f.isSuccess()) {
+                loop.release(target, (UpstreamConnection) f.channel().pipeline().last());
+            }
             return;
         }
-        if (last != null) {
-            // more than the declared length (the decoder never delivers that): keep the order anyway
-            Buffer held = last;
-            last = null;
-            response.write(held);
-        }
-        response.write(chunk);
-        if (response.writeQueueFull()) {
-            upstreamResponse.pause();
-            response.drainHandler(this::onDrain);
-        }
-    }
-
-    private void onDrain(Void v) {
-        upstreamResponse.resume();
-    }
-
-    private void onUpstreamEnd(Void v) {
-        if (done) {
-            return;
-        }
-        Buffer chunk = last;
-        if (chunk != null) {
-            last = null;
-            response.end(chunk);
-        } else {
-            response.end();
-        }
-        finish(status, false);
-    }
-
-    private void onUpstreamBodyFailed(Throwable t) {
-        if (done) {
-            return;
-        }
-        response.reset();
-        finish(status, true);
-    }
-
-    private void onClientClosed(Void v) {
-        if (done) {
-            return;
-        }
-        if (upstreamRequest != null) {
-            upstreamRequest.reset();
-        }
-        finish(CLIENT_CLOSED, false);
-    }
-
-    private void onFailure(Throwable t) {
-        if (done) {
-            return;
-        }
-        if (t instanceof ConnectException) {
-            upstream.connectFailed();
-            if (!retried && upstreamRequest == null) {
-                retried = true;
-                Upstream next = side.pick(upstream);
-                if (next != upstream) {
+        if (!f.isSuccess()) {
+            target.connectFailed();
+            if (!retriedConnect) {
+                retriedConnect = true;
+                Upstream next = side.pick(target);
+                if (next != target) {
                     upstream = next;
-                    connect();
+                    acquire(true);
                     return;
                 }
             }
-            fail(502, "upstream-unreachable", "Bad Gateway", "cannot connect to upstream " + upstream + " of revision "
+            fail(502, "upstream-unreachable", "Bad Gateway", "cannot connect to upstream " + target + " of revision "
                     + side.revision);
-        } else if (t instanceof TimeoutException) {
-            fail(504, "upstream-timeout", "Gateway Timeout", "upstream " + upstream + " of revision " + side.revision
-                    + " did not respond within " + proxy.responseTimeoutMillis + " ms");
+            return;
+        }
+        attach((UpstreamConnection) f.channel().pipeline().last());
+    }
+
+    private void attach(UpstreamConnection c) {
+        conn = c;
+        c.exchange = this;
+        c.keepAlive = true;
+        c.channel.write(request, c.channel.voidPromise());
+        ArrayDeque<HttpContent> h = held;
+        if (h != null) {
+            HttpContent part;
+            while ((part = h.poll()) != null) {
+                c.channel.write(part, c.channel.voidPromise());
+            }
+        }
+        if (requestDone) {
+            c.channel.flush();
+            loop.awaitHead(this);
+        }
+        client.updateAutoRead();
+    }
+
+    /** A part of the request body (the last one, possibly empty, ends the request). */
+    void requestContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (responseDone || side == null) {
+            // answered already (locally or by the upstream): the rest of the body is read and dropped
+            content.release();
+        } else if (conn != null) {
+            conn.channel.write(content, conn.channel.voidPromise());
+            if (last) {
+                conn.channel.flush();
+            }
         } else {
+            if (held == null) {
+                held = new ArrayDeque<>(4);
+            }
+            held.add(content);
+        }
+        if (last) {
+            requestDone = true;
+            if (conn != null && !responseStarted && !responseDone) {
+                loop.awaitHead(this);
+            }
+            maybeFinish();
+        } else if (held != null && !held.isEmpty()) {
+            client.updateAutoRead();
+        }
+    }
+
+    /** End of a read from the client: forwards what was written to the upstream so far. */
+    void flushUpstream() {
+        if (conn != null && !requestDone) {
+            conn.channel.flush();
+        }
+    }
+
+    /** Whether the client connection may keep reading: not while body parts pile up or the upstream is not writable. */
+    boolean wantsClientReads() {
+        if (requestDone || responseDone) {
+            return true;
+        }
+        if (conn == null) {
+            return held == null || held.size() < ClientConnection.MAX_HELD;
+        }
+        return conn.channel.isWritable();
+    }
+
+    void clientWritabilityChanged(boolean writable) {
+        UpstreamConnection c = conn;
+        if (c != null && c.channel.config().isAutoRead() != writable) {
+            c.channel.config().setAutoRead(writable);
+        }
+    }
+
+    void responseHead(HttpResponse response) {
+        if (responseDone) {
+            return;
+        }
+        loop.answered(this);
+        responseStarted = true;
+        status = response.status().code();
+        conn.keepAlive = HttpUtil.isKeepAlive(response);
+        HttpHeaders headers = response.headers();
+        Headers.removeHopByHop(headers);
+        headers.add(Headers.X_AVALO_REVISION, side.revisionHeader);
+        if (setCookie != null) {
+            headers.add(HttpHeaderNames.SET_COOKIE, setCookie);
+        }
+        if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
+            // an HTTP/1.0 client cannot read chunks: the body goes as is and the end of the connection ends it
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            keepAlive = false;
+        }
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        client.ctx.write(response, client.ctx.voidPromise());
+    }
+
+    void responseContent(HttpContent content) {
+        if (responseDone) {
+            content.release();
+            return;
+        }
+        if (!(content instanceof LastHttpContent)) {
+            client.ctx.write(content, client.ctx.voidPromise());
+            return;
+        }
+        responseDone = true;
+        if (keepAlive) {
+            client.ctx.writeAndFlush(content, client.ctx.voidPromise());
+        } else {
+            client.ctx.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
+        }
+        UpstreamConnection c = conn;
+        conn = null;
+        c.exchange = null;
+        if (requestDone) {
+            loop.release(upstream, c);
+        } else {
+            // the upstream answered before the whole request was sent: this connection is out of step
+            c.channel.close();
+        }
+        record(status, false);
+        maybeFinish();
+    }
+
+    /** The upstream connection closed while this exchange used it. */
+    void upstreamClosed(UpstreamConnection c) {
+        if (conn != c || finished || responseDone) {
+            return;
+        }
+        conn = null;
+        loop.answered(this);
+        if (!responseStarted) {
+            if (reused && !retriedStale && !requestHasBody && requestDone) {
+                // the usual keep-alive race: the upstream closed an idle connection as we reused it; nothing was answered,
+                // and a body-less request can go again on a new connection
+                retriedStale = true;
+                acquire(false);
+                return;
+            }
             fail(502, "upstream-failed", "Bad Gateway", "upstream " + upstream + " of revision " + side.revision
-                    + " failed: " + t.getMessage());
-        }
-    }
-
-    private static long contentLength(String value) {
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private void fail(int code, String slug, String title, String detail) {
-        if (response.headWritten() || response.closed()) {
-            response.reset();
+                    + " closed the connection before responding");
         } else {
-            response.headers().set(X_AVALO_REVISION, side.revisionHeader);
-            Problems.send(response, code, slug, title, detail);
+            abort();
         }
-        finish(code, true);
     }
 
-    private void finish(int code, boolean proxyError) {
-        done = true;
-        side.metrics.completed(proxy.slot, code, (System.nanoTime() - startNanos) / 1000, proxyError);
+    /** No response head within the response timeout. */
+    void onTimeout() {
+        if (finished || responseStarted || responseDone) {
+            return;
+        }
+        UpstreamConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.exchange = null;
+            c.keepAlive = false;
+            c.channel.close();
+        }
+        fail(504, "upstream-timeout", "Gateway Timeout", "upstream " + upstream + " of revision " + side.revision
+                + " did not respond within " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                        loop.proxy.responseTimeoutNanos)
+                + " ms");
     }
 
-    /** Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded. */
-    static final class HopByHop {
-
-        private HopByHop() {
+    /** The client connection closed. */
+    void clientClosed() {
+        if (finished) {
+            return;
         }
+        finished = true;
+        loop.answered(this);
+        UpstreamConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.exchange = null;
+            c.keepAlive = false;
+            c.channel.close();
+        }
+        releaseHeld();
+        if (side != null) {
+            record(responseDone ? status : CLIENT_CLOSED, false);
+        }
+    }
 
-        static void copy(MultiMap from, MultiMap to, boolean request) {
-            String connection = from.get(HttpHeaders.CONNECTION);
-            if (connection != null && connection.length() == 10 && connection.equalsIgnoreCase("keep-alive")) {
-                // the common case lists only keep-alive, itself hop-by-hop: nothing else to drop
-                connection = null;
-            }
-            for (Map.Entry<String, String> e : from) {
-                String name = e.getKey();
-                if (!isHopByHop(name, request) && (connection == null || !listedIn(connection, name))) {
-                    to.add(name, e.getValue());
-                }
+    /** A response made here (unknown host, bad request): no revision involved, nothing recorded. */
+    private void local(int code, String slug, String title, String detail) {
+        responseDone = true;
+        write(Problems.response(client.ctx.alloc(), code, slug, title, detail, keepAlive, null));
+        if (!(request instanceof LastHttpContent)) {
+            // the body, if any, follows as HttpContent and is dropped; the exchange ends with it
+            return;
+        }
+        requestDone = true;
+        maybeFinish();
+    }
+
+    /** A failure before the response head: a problem response, counted as a proxy error of the revision. */
+    private void fail(int code, String slug, String title, String detail) {
+        releaseHeld();
+        if (responseStarted) {
+            abort();
+            return;
+        }
+        responseDone = true;
+        write(Problems.response(client.ctx.alloc(), code, slug, title, detail, keepAlive, side.revisionHeader));
+        record(code, true);
+        maybeFinish();
+    }
+
+    /** A failure mid-response: the client cannot be told, so its connection closes. */
+    private void abort() {
+        responseDone = true;
+        keepAlive = false;
+        releaseHeld();
+        record(status, true);
+        client.ctx.close();
+        maybeFinish();
+    }
+
+    private void write(FullHttpResponse response) {
+        if (keepAlive) {
+            client.ctx.writeAndFlush(response, client.ctx.voidPromise());
+        } else {
+            client.ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            HttpContent part;
+            while ((part = held.poll()) != null) {
+                part.release();
             }
         }
+    }
 
-        static boolean isHopByHop(String name, boolean request) {
-            switch (name.length()) {
-                case 2 :
-                    return name.equalsIgnoreCase("te");
-                case 6 :
-                    // the proxy answers Expect: 100-continue itself
-                    return request && name.equalsIgnoreCase("expect");
-                case 7 :
-                    return name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
-                case 10 :
-                    return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
-                case 17 :
-                    return name.equalsIgnoreCase("transfer-encoding");
-                default :
-                    return name.length() > 6 && name.regionMatches(true, 0, "proxy-", 0, 6);
-            }
+    private void record(int code, boolean proxyError) {
+        if (!recorded) {
+            recorded = true;
+            side.metrics.completed(loop.slot, code, (System.nanoTime() - startNanos) / 1000, proxyError);
         }
+    }
 
-        /** Whether {@code name} is one of the comma-separated tokens of a Connection header (besides close/keep-alive). */
-        static boolean listedIn(String connection, String name) {
-            int n = connection.length();
-            int i = 0;
-            while (i < n) {
-                int comma = connection.indexOf(',', i);
-                int end = comma < 0 ? n : comma;
-                int s = i;
-                int t = end;
-                while (s < t && connection.charAt(s) == ' ') {
-                    s++;
-                }
-                while (t > s && connection.charAt(t - 1) == ' ') {
-                    t--;
-                }
-                if (t - s == name.length() && connection.regionMatches(true, s, name, 0, name.length())) {
-                    return true;
-                }
-                i = end + 1;
-            }
-            return false;
+    private void maybeFinish() {
+        if (requestDone && responseDone && !finished) {
+            finished = true;
+            client.exchangeDone(this, keepAlive);
         }
+    }
+
+    private static String newIdentity() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }
 }

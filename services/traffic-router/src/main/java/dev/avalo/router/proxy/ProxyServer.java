@@ -1,7 +1,6 @@
 package dev.avalo.router.proxy;
 
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,9 +8,6 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.metrics.MetricsOptions;
 
 import dev.avalo.router.backend.embedded.EmbeddedBackend;
 import dev.avalo.router.config.RouterConfig;
@@ -20,29 +16,23 @@ import dev.avalo.router.metrics.ProxyMetrics;
 import dev.avalo.router.route.RouteTable;
 
 /**
- * Starts the embedded data plane at startup on {@code avalo.router.proxy.host:port}, one server per core, when the embedded
+ * Starts the embedded data plane at startup on {@code avalo.router.proxy.host:port}, one event loop per core, when the embedded
  * backend is configured (an external backend such as the Gateway API carries the traffic itself).
  */
 @ApplicationScoped
 public class ProxyServer {
 
     private final RouterConfig config;
-    private final Vertx vertx;
     private final ReverseProxy proxy;
 
     /**
-     * The data plane runs on a Vert.x instance of its own, one event loop per core: apart from the admin HTTP server's event
-     * loops, and without the per-request HTTP metrics Quarkus attaches to its Vert.x (the proxy records its own, per revision).
+     * The data plane runs on Netty event loops of its own, one per core, apart from the admin HTTP server's Vert.x event loops
+     * (and without the per-request HTTP metrics Quarkus attaches to those: the proxy records its own, per revision).
      */
     public ProxyServer(RouterConfig config, RouteTable table, ProxyMetrics metrics, Clock clock) {
         this.config = config;
         int loops = Math.min(metrics.slots(), MetricsProducer.proxyEventLoops());
-        this.vertx = Vertx.vertx(new VertxOptions()
-                .setEventLoopPoolSize(loops)
-                .setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1)
-                .setMetricsOptions(new MetricsOptions().setEnabled(false)));
-        this.proxy = new ReverseProxy(vertx, config.proxy(), table, metrics, clock, loops);
+        this.proxy = new ReverseProxy(config.proxy(), table, metrics, clock, loops);
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {
@@ -50,7 +40,7 @@ public class ProxyServer {
             Log.infof("traffic backend is %s: the embedded proxy does not listen", config.backend());
             return;
         }
-        int port = proxy.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        int port = proxy.start();
         Log.infof("traffic-router proxy listening on %s:%d", config.proxy().host(), port);
     }
 
@@ -66,11 +56,6 @@ public class ProxyServer {
 
     @PreDestroy
     void stop() {
-        try {
-            proxy.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Log.debugf("proxy stop: %s", e.getMessage());
-        }
+        proxy.stop();
     }
 }

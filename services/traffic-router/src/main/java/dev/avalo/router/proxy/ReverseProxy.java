@@ -1,71 +1,132 @@
 package dev.avalo.router.proxy;
 
+import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 
 import dev.avalo.router.config.RouterConfig;
 import dev.avalo.router.metrics.ProxyMetrics;
 import dev.avalo.router.route.RouteTable;
 
 /**
- * The embedded data plane: {@code instances} {@link ProxyVerticle}s, one per event loop, sharing one port (Vert.x distributes
- * accepted connections among them), each with its own keep-alive client pools. Plain Vert.x, no CDI: {@link ProxyServer} runs
- * it in the application, tests run it directly.
+ * The embedded data plane, on Netty directly: {@code instances} event loops (epoll when available) accept on one port; each
+ * downstream connection lives on one loop, and so does everything it touches — its upstream connections come from that loop's
+ * own keep-alive pools, its timeouts from that loop's sweep. No locks, no blocking and no cross-thread hand-off on the request
+ * path. Plain Netty, no CDI: {@link ProxyServer} runs it in the application, tests run it directly.
  */
 public final class ReverseProxy {
+
+    /** Downstream connections with no request for this long are closed (nginx's keepalive_timeout is 75 s). */
+    static final int CLIENT_IDLE_SECONDS = 75;
+    /**
+     * Idle upstream connections are closed after this long: shorter than common upstream idle timeouts (Node.js: 5 s), so a
+     * pooled connection is not reused just as the upstream closes it.
+     */
+    static final long UPSTREAM_IDLE_NANOS = TimeUnit.SECONDS.toNanos(4);
 
     final RouterConfig.Proxy config;
     final RouteTable table;
     final Upstreams upstreams;
-    private final Vertx vertx;
+    final long responseTimeoutNanos;
+    /** Idle keep-alive connections kept per upstream per event loop. */
+    final int idlePerLoop;
     private final int instances;
-    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
+    private EventLoopGroup group;
+    private DnsAddressResolverGroup resolver;
+    private Channel server;
     private volatile int port = -1;
-    private static final AtomicInteger SHARED_RANDOM_PORT = new AtomicInteger(-17_000);
 
     /**
      * @param instances
      *            event loops to serve on; each records into metric slot 0…instances-1, so at most {@code metrics.slots()}
      */
-    public ReverseProxy(Vertx vertx, RouterConfig.Proxy config, RouteTable table, ProxyMetrics metrics, Clock clock,
-            int instances) {
+    public ReverseProxy(RouterConfig.Proxy config, RouteTable table, ProxyMetrics metrics, Clock clock, int instances) {
         if (instances < 1 || instances > metrics.slots()) {
             throw new IllegalArgumentException("instances must be 1.." + metrics.slots() + ", got " + instances);
         }
-        this.vertx = vertx;
         this.config = config;
         this.table = table;
         this.instances = instances;
+        this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        this.idlePerLoop = Math.max(1, (config.poolSize() + instances - 1) / instances);
         this.upstreams = new Upstreams(config, metrics, clock);
         table.addListener(upstreams::state);
     }
 
-    /**
-     * Binds the configured host and port (0: a free port, shared by every instance) and completes with the bound port.
-     */
-    public Future<Integer> start() {
-        // Vert.x shares a listening socket among servers with the same host and port; a negative port means "a random port
-        // shared by every server listening with this same negative number", unique per proxy so no other server joins it
-        int listenPort = config.port() == 0 ? SHARED_RANDOM_PORT.getAndDecrement() : config.port();
-        AtomicInteger slot = new AtomicInteger();
-        List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
-        return vertx.deployVerticle(() -> {
-            ProxyVerticle v = new ProxyVerticle(this, slot.getAndIncrement(), listenPort);
-            verticles.add(v);
-            return v;
-        }, new DeploymentOptions().setInstances(instances)).map(id -> {
-            deployments.add(id);
-            return verticles.get(0).actualPort();
-        }).onSuccess(p -> port = p);
+    /** Binds the configured host and port (0: a free port) and returns the bound port. */
+    public synchronized int start() throws InterruptedException {
+        if (server != null) {
+            return port;
+        }
+        boolean epoll = Epoll.isAvailable();
+        DefaultThreadFactory threads = new DefaultThreadFactory("avalo-proxy", true);
+        group = epoll ? new EpollEventLoopGroup(instances, threads) : new NioEventLoopGroup(instances, threads);
+        Class<? extends DatagramChannel> datagram = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        Class<? extends SocketChannel> socket = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        Class<? extends ServerChannel> serverSocket = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        // non-blocking name resolution (hosts file, then DNS) for upstreams given by name; IP literals need none
+        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().channelType(datagram));
+        int slot = 0;
+        for (EventExecutor executor : group) {
+            loops.put(executor, new Loop(this, slot++, (EventLoop) executor, socket, resolver));
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(serverSocket)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        Loop loop = loops.get(ch.eventLoop());
+                        ch.pipeline().addLast(
+                                new HttpServerCodec(),
+                                // answers Expect: 100-continue and drops the header before the request is forwarded
+                                new HttpServerExpectContinueHandler(),
+                                new IdleStateHandler(CLIENT_IDLE_SECONDS, 0, 0),
+                                new ClientConnection(loop));
+                    }
+                });
+        try {
+            server = bootstrap.bind(config.host(), config.port()).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            stop();
+            throw e;
+        }
+        loops.values().forEach(Loop::startSweeping);
+        port = ((InetSocketAddress) server.localAddress()).getPort();
+        return port;
     }
 
     /** The bound port, or -1 before {@link #start()} completed. */
@@ -73,48 +134,27 @@ public final class ReverseProxy {
         return port;
     }
 
-    /** Closes the servers and the upstream pools. */
-    public Future<Void> stop() {
-        List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
-        deployments.clear();
+    /** Closes the listening socket, every connection and the event loops. */
+    public synchronized void stop() {
         port = -1;
-        return Future.join(undeployed).mapEmpty();
+        if (server != null) {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            server = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            group = null;
+        }
+        if (resolver != null) {
+            resolver.close();
+            resolver = null;
+        }
+        loops.clear();
     }
 
     /** Whether the upstream at {@code host:port} is ejected now (false when no route uses it). */
     public boolean isEjected(String host, int port) {
         Upstream u = upstreams.upstream(host, port);
         return u != null && u.isEjected();
-    }
-
-    HttpServerOptions serverOptions() {
-        return new HttpServerOptions()
-                .setTcpNoDelay(true)
-                .setReuseAddress(true)
-                .setCompressionSupported(false)
-                // the proxy serves no WebSocket itself (Upgrade is hop-by-hop): without these, every connection's pipeline
-                // carries a WebSocket extension handler that inspects each request and response
-                .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false)
-                .setHandle100ContinueAutomatically(true);
-    }
-
-    HttpClientOptions clientOptions() {
-        return new HttpClientOptions()
-                .setKeepAlive(true)
-                // shorter than common upstream idle timeouts (Node.js: 5 s), so a pooled connection is not reused just
-                // as the upstream closes it
-                .setKeepAliveTimeout(4)
-                .setPipelining(false)
-                .setTcpNoDelay(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-                .setDecompressionSupported(false)
-                .setTryUseCompression(false);
-    }
-
-    PoolOptions poolOptions() {
-        // the configured pool size is per upstream for the whole process, shared out among the event loops
-        int perLoop = Math.max(1, (config.poolSize() + instances - 1) / instances);
-        return new PoolOptions().setHttp1MaxSize(perLoop);
     }
 }

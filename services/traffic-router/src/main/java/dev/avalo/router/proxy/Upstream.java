@@ -1,30 +1,38 @@
 package dev.avalo.router.proxy;
 
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.vertx.core.net.SocketAddress;
 
 /**
  * One upstream address and its passive health: after {@code ejectAfterFailures} consecutive connect failures it is ejected for
- * {@code ejectFor}. Shared by every route and event loop that uses the address; updated without locks.
+ * {@code ejectFor}. Shared by every route and event loop that uses the address; updated without locks. Each event loop keeps
+ * its own idle keep-alive connections to it ({@link #idle(int)}), touched by that loop's thread only.
  */
 public final class Upstream {
 
     private final String host;
     private final int port;
-    private final SocketAddress address;
+    private final InetSocketAddress address;
+    private final ArrayDeque<UpstreamConnection>[] idle;
     private final int ejectAfterFailures;
     private final long ejectForMillis;
     private final Clock clock;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile long ejectedUntil;
 
-    Upstream(String host, int port, int ejectAfterFailures, Duration ejectFor, Clock clock) {
+    @SuppressWarnings("unchecked")
+    Upstream(String host, int port, int ejectAfterFailures, Duration ejectFor, Clock clock, int slots) {
         this.host = host;
         this.port = port;
-        this.address = SocketAddress.inetSocketAddress(port, host);
+        // unresolved: the event loop's non-blocking resolver resolves it per new connection (IP literals cost nothing)
+        this.address = InetSocketAddress.createUnresolved(host, port);
+        this.idle = new ArrayDeque[slots];
+        for (int i = 0; i < slots; i++) {
+            idle[i] = new ArrayDeque<>();
+        }
         this.ejectAfterFailures = Math.max(1, ejectAfterFailures);
         this.ejectForMillis = ejectFor.toMillis();
         this.clock = clock;
@@ -38,8 +46,13 @@ public final class Upstream {
         return port;
     }
 
-    SocketAddress address() {
+    InetSocketAddress address() {
         return address;
+    }
+
+    /** The idle keep-alive connections of event loop {@code slot}, most recently used last. Only that loop touches it. */
+    ArrayDeque<UpstreamConnection> idle(int slot) {
+        return idle[slot];
     }
 
     /** True while ejected. */

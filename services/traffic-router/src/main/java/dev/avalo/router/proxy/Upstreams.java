@@ -2,9 +2,12 @@ package dev.avalo.router.proxy;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.util.AsciiString;
 
 import dev.avalo.router.config.RouterConfig;
 import dev.avalo.router.metrics.ProxyMetrics;
@@ -39,6 +42,11 @@ final class Upstreams {
         return byService.compute(route.service(), (k, old) -> old != null && old.route == route ? old : build(route));
     }
 
+    /** Every upstream any route has used. */
+    Collection<Upstream> all() {
+        return byAddress.values();
+    }
+
     /** The upstream at {@code host:port}, if any route has used it. */
     Upstream upstream(String host, int port) {
         return byAddress.get(host + ":" + port);
@@ -57,7 +65,8 @@ final class Upstreams {
             URI u = uris.get(i);
             int port = u.getPort() > 0 ? u.getPort() : 80;
             ups[i] = byAddress.computeIfAbsent(u.getHost() + ":" + port,
-                    k -> new Upstream(u.getHost(), port, config.ejectAfterFailures(), config.ejectFor(), clock));
+                    k -> new Upstream(u.getHost(), port, config.ejectAfterFailures(), config.ejectFor(), clock,
+                            metrics.slots()));
         }
         return new SideState(side.revision(), ups, metrics.of(route.service(), side.revision(), side.role()));
     }
@@ -89,7 +98,7 @@ final class Upstreams {
 
         SideState(String revision, Upstream[] upstreams, RevisionMetrics metrics) {
             this.revision = revision;
-            this.revisionHeader = io.vertx.core.http.HttpHeaders.createOptimized(revision);
+            this.revisionHeader = AsciiString.cached(revision);
             this.upstreams = upstreams;
             this.metrics = metrics;
         }

@@ -64,15 +64,15 @@ class ProxyTest {
         blue2 = FakeUpstream.start(vertx, "blue2");
         table = new RouteTable(Map.of("shop.example.com", "shop"));
         metrics = new ProxyMetrics(2, null);
-        proxy = new ReverseProxy(vertx, config(), table, metrics, clock, 2);
-        proxy.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        proxy = new ReverseProxy(config(), table, metrics, clock, 2);
+        proxy.start();
         client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(proxy.port()),
                 new PoolOptions().setHttp1MaxSize(16));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        proxy.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        proxy.stop();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

@@ -1,0 +1,153 @@
+package dev.avalo.router.proxy;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One downstream (client) connection: runs its requests one at a time as {@link Exchange}s. Requests a client pipelines behind
+ * the current one wait, decoded, in order; reading from the client stops only under back-pressure (a slow upstream, a body
+ * arriving before the upstream connection, many pipelined requests), never per request.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+    /** Messages held (pipelined requests, body parts awaiting a connection) before reading from the client pauses. */
+    static final int MAX_HELD = 32;
+
+    final Loop loop;
+    ChannelHandlerContext ctx;
+    String clientAddress = "unknown";
+    private Exchange current;
+    private ArrayDeque<Object> pipelined;
+
+    ClientConnection(Loop loop) {
+        this.loop = loop;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            clientAddress = inet.getAddress().getHostAddress();
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if ((pipelined != null && !pipelined.isEmpty()) || (current != null && current.requestDone)) {
+            if (pipelined == null) {
+                pipelined = new ArrayDeque<>();
+            }
+            pipelined.add(msg);
+            updateAutoRead();
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            current = new Exchange(this, request);
+            current.begin();
+        } else if (msg instanceof HttpContent content) {
+            if (current != null) {
+                current.requestContent(content);
+            } else {
+                content.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.flushUpstream();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.clientWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (current != null) {
+            Exchange e = current;
+            current = null;
+            e.clientClosed();
+        }
+        if (pipelined != null) {
+            pipelined.forEach(ReferenceCountUtil::release);
+            pipelined.clear();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && current == null) {
+            ctx.close();
+            return;
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // connection resets and the like: the exchange (if any) hears it from channelInactive
+        ctx.close();
+    }
+
+    /** Flushes what the current exchange wrote to the client. */
+    void flush() {
+        ctx.flush();
+    }
+
+    /** {@code e} is over (request read, response written); runs the next pipelined request, if any. */
+    void exchangeDone(Exchange e, boolean keepAlive) {
+        if (current != e) {
+            return;
+        }
+        current = null;
+        if (!keepAlive) {
+            // the response's last write closes the connection; anything pipelined behind it is dropped
+            if (pipelined != null) {
+                pipelined.forEach(ReferenceCountUtil::release);
+                pipelined.clear();
+            }
+            return;
+        }
+        while (pipelined != null && !pipelined.isEmpty() && (current == null || !current.requestDone)
+                && ctx.channel().isActive()) {
+            dispatch(pipelined.poll());
+        }
+        updateAutoRead();
+    }
+
+    /** Reads from the client unless something is held back: too many held messages, or the exchange asks to pause. */
+    void updateAutoRead() {
+        boolean want = (pipelined == null || pipelined.size() < MAX_HELD) && (current == null || current.wantsClientReads());
+        if (ctx.channel().config().isAutoRead() != want) {
+            ctx.channel().config().setAutoRead(want);
+        }
+    }
+}
