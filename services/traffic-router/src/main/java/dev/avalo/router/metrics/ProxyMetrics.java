@@ -2,18 +2,22 @@ package dev.avalo.router.metrics;
 
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * The registry of per-(service, revision, role) figures. The proxy asks for a {@link RevisionMetrics} when it compiles a route
  * (not per request) and records on it without locks; {@link MetricsSampler} reads the intervals. Each one is also bound to
- * Micrometer: counters {@code avalo.router.requests} and {@code avalo.router.errors}, timer {@code avalo.router.latency}, gauge
- * {@code avalo.router.in.flight}, tagged {@code service}, {@code revision}, {@code role}.
+ * Micrometer, read from the same counters (nothing Micrometer does runs per request): counters {@code avalo.router.requests},
+ * {@code avalo.router.errors} and {@code avalo.router.responses} (by {@code status} class), function timer
+ * {@code avalo.router.latency} (count and total), gauges {@code avalo.router.in.flight} and
+ * {@code avalo.router.latency.last.p50} / {@code .p99} (the last per-second sample's, in seconds), tagged {@code service},
+ * {@code revision}, {@code role}.
  */
 public final class ProxyMetrics {
 
@@ -47,14 +51,18 @@ public final class ProxyMetrics {
     }
 
     private RevisionMetrics create(Key key) {
-        Timer timer = null;
         Tags tags = Tags.of("service", key.service, "revision", key.revision, "role", key.role);
+        RevisionMetrics m = new RevisionMetrics(key.service, key.revision, key.role, slots);
         if (registry != null) {
-            timer = Timer.builder("avalo.router.latency").description("Proxied request latency, until the response ended")
-                    .tags(tags).register(registry);
-        }
-        RevisionMetrics m = new RevisionMetrics(key.service, key.revision, key.role, slots, timer);
-        if (registry != null) {
+            FunctionTimer.builder("avalo.router.latency", m, RevisionMetrics::totalRequests,
+                    RevisionMetrics::totalLatencyMicros, TimeUnit.MICROSECONDS)
+                    .description("Proxied request latency, until the response ended").tags(tags).register(registry);
+            Gauge.builder("avalo.router.latency.last.p50", m, RevisionMetrics::lastP50Seconds)
+                    .description("Median latency of the last per-second sample").baseUnit("seconds").tags(tags)
+                    .register(registry);
+            Gauge.builder("avalo.router.latency.last.p99", m, RevisionMetrics::lastP99Seconds)
+                    .description("99th percentile latency of the last per-second sample").baseUnit("seconds").tags(tags)
+                    .register(registry);
             FunctionCounter.builder("avalo.router.requests", m, RevisionMetrics::totalRequests)
                     .description("Requests proxied").tags(tags).register(registry);
             FunctionCounter.builder("avalo.router.errors", m, RevisionMetrics::totalErrors)

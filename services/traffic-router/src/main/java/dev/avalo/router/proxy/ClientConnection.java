@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -24,6 +23,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     final Loop loop;
     ChannelHandlerContext ctx;
     String clientAddress = "unknown";
+    /** When the last exchange ended (or the connection opened), for the loop's idle sweep. */
+    long idleSince = System.nanoTime();
     private Exchange current;
     private ArrayDeque<Object> pipelined;
 
@@ -42,6 +43,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientAddress = inet.getAddress().getHostAddress();
         }
+        loop.clients.add(this);
         ctx.fireChannelActive();
     }
 
@@ -90,6 +92,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        loop.clients.remove(this);
         if (current != null) {
             Exchange e = current;
             current = null;
@@ -102,13 +105,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && current == null) {
-            ctx.close();
-            return;
-        }
-        ReferenceCountUtil.release(evt);
+    /** Whether no request is in progress and none came for {@code idleNanos}. */
+    boolean idleFor(long now, long idleNanos) {
+        return current == null && (pipelined == null || pipelined.isEmpty()) && now - idleSince >= idleNanos;
     }
 
     @Override
@@ -128,6 +127,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
+        idleSince = System.nanoTime();
         if (!keepAlive) {
             // the response's last write closes the connection; anything pipelined behind it is dropped
             if (pipelined != null) {

@@ -5,6 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -80,6 +82,12 @@ final class Exchange {
             local(400, "bad-request", "Bad Request", "malformed HTTP request: " + request.decoderResult().cause().getMessage());
             return;
         }
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+            keepAlive = false;
+            local(417, "expectation-failed", "Expectation Failed", "only 'Expect: 100-continue' is supported");
+            return;
+        }
         HttpHeaders headers = request.headers();
         String host = headers.get(HttpHeaderNames.HOST);
         CompiledRoute route = loop.proxy.table.forHost(host);
@@ -100,11 +108,18 @@ final class Exchange {
         if (identity != null && identity.isEmpty()) {
             identity = null;
         }
-        int bucket = identity != null ? StickyHash.bucket(identity) : ThreadLocalRandom.current().nextInt(10_000);
+        long hash = identity != null ? StickyHash.hash(identity) : 0;
+        int bucket = identity != null ? StickyHash.bucket(hash) : ThreadLocalRandom.current().nextInt(10_000);
         side = loop.proxy.upstreams.state(route).sideFor(bucket);
-        side.metrics.started();
+        side.metrics.started(loop.slot);
         if (identity != null) {
-            side.metrics.user(loop.slot, identity);
+            side.metrics.user(loop.slot, hash);
+        }
+        if (expect != null && request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
+            // answered here, as nginx does: the body comes to the proxy, which streams it on
+            client.ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE),
+                    client.ctx.voidPromise());
+            headers.remove(HttpHeaderNames.EXPECT);
         }
         requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         Headers.removeHopByHop(headers);

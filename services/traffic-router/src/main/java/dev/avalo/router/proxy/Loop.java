@@ -1,6 +1,10 @@
 package dev.avalo.router.proxy;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
@@ -10,7 +14,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.resolver.AddressResolverGroup;
 
 /**
@@ -23,6 +29,8 @@ final class Loop {
     final ReverseProxy proxy;
     final int slot;
     final EventLoop eventLoop;
+    /** This loop's open client connections (added and removed per connection, never per request). */
+    final Set<ClientConnection> clients = new HashSet<>();
     private final Bootstrap bootstrap;
     private Exchange awaitingHead;
     private Exchange awaitingTail;
@@ -44,7 +52,12 @@ final class Loop {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new UpstreamConnection(Loop.this));
+                        // upstream response headers are not re-validated (Netty's decoder has parsed them; they are ours)
+                        ch.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
+                                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
+                                .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false)),
+                                HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
+                                HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE), new UpstreamConnection(Loop.this));
                     }
                 });
     }
@@ -140,6 +153,18 @@ final class Loop {
                     idle.pollFirst();
                     c.channel.close();
                 }
+            }
+            List<ClientConnection> idleClients = null;
+            for (ClientConnection c : clients) {
+                if (c.idleFor(now, ReverseProxy.CLIENT_IDLE_NANOS)) {
+                    if (idleClients == null) {
+                        idleClients = new ArrayList<>();
+                    }
+                    idleClients.add(c);
+                }
+            }
+            if (idleClients != null) {
+                idleClients.forEach(c -> c.ctx.close());
             }
         }
     }

@@ -25,8 +25,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -45,7 +43,7 @@ import dev.avalo.router.route.RouteTable;
 public final class ReverseProxy {
 
     /** Downstream connections with no request for this long are closed (nginx's keepalive_timeout is 75 s). */
-    static final int CLIENT_IDLE_SECONDS = 75;
+    static final long CLIENT_IDLE_NANOS = TimeUnit.SECONDS.toNanos(75);
     /**
      * Idle upstream connections are closed after this long: shorter than common upstream idle timeouts (Node.js: 5 s), so a
      * pooled connection is not reused just as the upstream closes it.
@@ -110,12 +108,9 @@ public final class ReverseProxy {
                     @Override
                     protected void initChannel(Channel ch) {
                         Loop loop = loops.get(ch.eventLoop());
-                        ch.pipeline().addLast(
-                                new HttpServerCodec(),
-                                // answers Expect: 100-continue and drops the header before the request is forwarded
-                                new HttpServerExpectContinueHandler(),
-                                new IdleStateHandler(CLIENT_IDLE_SECONDS, 0, 0),
-                                new ClientConnection(loop));
+                        // two handlers only (every handler is a hop for every message); Expect and idle connections are
+                        // handled by ClientConnection and the loop's sweep
+                        ch.pipeline().addLast(new HttpServerCodec(), new ClientConnection(loop));
                     }
                 });
         try {

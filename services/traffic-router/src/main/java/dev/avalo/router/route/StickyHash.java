@@ -17,7 +17,16 @@ public final class StickyHash {
     }
 
     public static int bucket(String identity) {
-        long[] h = MurmurHash3.hash(identity.getBytes(StandardCharsets.UTF_8), SEED);
-        return (int) Long.remainderUnsigned(h[0], 10_000);
+        return bucket(hash(identity));
+    }
+
+    /** The 64-bit hash of {@code identity} (also what the distinct-user sketches count). */
+    public static long hash(String identity) {
+        return MurmurHash3.hash(identity.getBytes(StandardCharsets.UTF_8), SEED)[0];
+    }
+
+    /** The bucket of an identity whose {@link #hash} is {@code hash}. */
+    public static int bucket(long hash) {
+        return (int) Long.remainderUnsigned(hash, 10_000);
     }
 }

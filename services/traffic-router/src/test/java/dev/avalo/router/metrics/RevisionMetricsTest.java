@@ -15,11 +15,11 @@ class RevisionMetricsTest {
         ProxyMetrics metrics = new ProxyMetrics(2, null);
         RevisionMetrics m = metrics.of("chat-api", "chat-api-v2", "canary");
         for (int i = 0; i < 100; i++) {
-            m.started();
+            m.started(0);
             m.user(i % 2, "user-" + (i % 40));
             m.completed(i % 2, i < 90 ? 200 : i < 95 ? 404 : 502, 1000 + i, false);
         }
-        m.started();
+        m.started(0);
         RevisionMetrics.Interval first = m.interval();
         assertThat(first.requests()).isEqualTo(100);
         assertThat(first.errors()).isEqualTo(5);
@@ -45,7 +45,7 @@ class RevisionMetricsTest {
     void distinctUsersAreEstimatedWithinTheSketchTolerance() {
         RevisionMetrics m = new ProxyMetrics(2, null).of("chat-api", "chat-api-v1", "stable");
         for (int i = 0; i < 60_000; i++) {
-            m.started();
+            m.started(0);
             // 20 000 distinct users, each seen three times, on both slots
             m.user(i % 2, "user-" + (i % 20_000));
             m.completed(i % 2, 200, 100, false);
@@ -64,7 +64,7 @@ class RevisionMetricsTest {
             int s = slot;
             new Thread(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    m.started();
+                    m.started(s);
                     m.user(s, "u" + (i % 5000));
                     m.completed(s, 200, i % 1000, false);
                 }
