@@ -43,9 +43,7 @@ public final class RevisionMetrics {
     private volatile double lastP50Seconds = Double.NaN;
     private volatile double lastP99Seconds = Double.NaN;
 
-    private final WriterReaderPhaser usersPhaser = new WriterReaderPhaser();
-    private volatile HllSketch[] activeUsers;
-    private HllSketch[] inactiveUsers;
+    private final UserSketches[] users;
 
     // sampler state (one sampling thread at a time)
     private final Histogram[] recycled;
@@ -62,15 +60,11 @@ public final class RevisionMetrics {
         this.counters = new AtomicLongArray((slots + 1) * ROW);
         this.latency = new SingleWriterRecorder[slots];
         this.recycled = new Histogram[slots];
-        HllSketch[] a = new HllSketch[slots];
-        HllSketch[] b = new HllSketch[slots];
+        this.users = new UserSketches[slots];
         for (int i = 0; i < slots; i++) {
             latency[i] = new SingleWriterRecorder(SIGNIFICANT_DIGITS);
-            a[i] = new HllSketch(LG_K);
-            b[i] = new HllSketch(LG_K);
+            users[i] = new UserSketches();
         }
-        this.activeUsers = a;
-        this.inactiveUsers = b;
     }
 
     public String service() {
@@ -111,11 +105,12 @@ public final class RevisionMetrics {
 
     /** Counts the user whose {@link StickyHash#hash identity hash} is {@code identityHash}. */
     public void user(int slot, long identityHash) {
-        long phase = usersPhaser.writerCriticalSectionEnter();
+        UserSketches u = users[slot];
+        long phase = u.phaser.writerCriticalSectionEnter();
         try {
-            activeUsers[slot].update(identityHash);
+            u.active.update(identityHash);
         } finally {
-            usersPhaser.writerCriticalSectionExit(phase);
+            u.phaser.writerCriticalSectionExit(phase);
         }
     }
 
@@ -199,30 +194,21 @@ public final class RevisionMetrics {
             recycled[i] = latency[i].getIntervalHistogram(recycled[i]);
             merged.add(recycled[i]);
         }
-        HllSketch[] old;
-        usersPhaser.readerLock();
-        try {
-            old = activeUsers;
-            activeUsers = inactiveUsers;
-            usersPhaser.flipPhase();
-        } finally {
-            usersPhaser.readerUnlock();
-        }
         union.reset();
-        for (HllSketch s : old) {
-            if (!s.isEmpty()) {
-                union.update(s);
+        for (UserSketches u : users) {
+            HllSketch old = u.swap();
+            if (!old.isEmpty()) {
+                union.update(old);
             }
-            s.reset();
+            old.reset();
         }
-        inactiveUsers = old;
-        long users = union.isEmpty() ? 0 : Math.round(union.getEstimate());
+        long distinctUsers = union.isEmpty() ? 0 : Math.round(union.getEstimate());
         if (merged.getTotalCount() > 0) {
             lastP50Seconds = merged.getValueAtPercentile(50) / 1e6;
             lastP99Seconds = merged.getValueAtPercentile(99) / 1e6;
         }
         interval = new Interval(r - lastRequests, e - lastErrors, c2 - last2xx, c3 - last3xx, c4 - last4xx, c5 - last5xx,
-                merged, inFlight(), users);
+                merged, inFlight(), distinctUsers);
         lastRequests = r;
         lastErrors = e;
         last2xx = c2;
@@ -230,6 +216,27 @@ public final class RevisionMetrics {
         last4xx = c4;
         last5xx = c5;
         return interval;
+    }
+
+    /** One slot's distinct-user sketches: the active one its event loop writes, the other one the sampler reads. */
+    private static final class UserSketches {
+        final WriterReaderPhaser phaser = new WriterReaderPhaser();
+        volatile HllSketch active = new HllSketch(LG_K);
+        private HllSketch inactive = new HllSketch(LG_K);
+
+        /** Swaps the sketches; returns the one written until now (the writer no longer touches it). */
+        HllSketch swap() {
+            phaser.readerLock();
+            try {
+                HllSketch old = active;
+                active = inactive;
+                phaser.flipPhase();
+                inactive = old;
+                return old;
+            } finally {
+                phaser.readerUnlock();
+            }
+        }
     }
 
     /**

@@ -121,7 +121,6 @@ final class Exchange {
                     client.ctx.voidPromise());
             headers.remove(HttpHeaderNames.EXPECT);
         }
-        requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         Headers.removeHopByHop(headers);
         String prior = headers.get(Headers.X_FORWARDED_FOR);
         headers.set(Headers.X_FORWARDED_FOR, prior == null ? client.clientAddress : prior + ", " + client.clientAddress);
@@ -199,6 +198,9 @@ final class Exchange {
     /** A part of the request body (the last one, possibly empty, ends the request). */
     void requestContent(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
+        if (content.content().isReadable()) {
+            requestHasBody = true;
+        }
         if (responseDone || side == null) {
             // answered already (locally or by the upstream): the rest of the body is read and dropped
             content.release();
