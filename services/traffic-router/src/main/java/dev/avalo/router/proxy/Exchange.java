@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -269,6 +270,15 @@ final class Exchange {
             // an HTTP/1.0 client cannot read chunks: the body goes as is and the end of the connection ends it
             headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
             keepAlive = false;
+        } else if (mayHaveBody() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+                && !HttpUtil.isTransferEncodingChunked(response)) {
+            // the upstream delimits the body by closing: re-framed as chunks so the client connection stays reusable
+            // (HTTP/1.0 clients get it as is, delimited by the close)
+            if (http10) {
+                keepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
         }
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -276,6 +286,10 @@ final class Exchange {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         client.ctx.write(response, client.ctx.voidPromise());
+    }
+
+    private boolean mayHaveBody() {
+        return status >= 200 && status != 204 && status != 304 && !HttpMethod.HEAD.equals(request.method());
     }
 
     void responseContent(HttpContent content) {

@@ -255,6 +255,23 @@ class ProxyWireTest {
     }
 
     @Test
+    void aBodyTheUpstreamEndsByClosingIsRechunkedAndTheClientConnectionStaysOpen() throws Exception {
+        try (OneShotUpstream upstream = new OneShotUpstream(false, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil-close")) {
+            route("eof", upstream.url());
+            try (Socket s = connect()) {
+                InputStream in = s.getInputStream();
+                for (int i = 0; i < 2; i++) {
+                    write(s, "GET / HTTP/1.1\r\nHost: eof\r\n\r\n");
+                    Reply r = read(in, false);
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.headers()).containsEntry("transfer-encoding", "chunked");
+                    assertThat(r.body()).isEqualTo("until-close");
+                }
+            }
+        }
+    }
+
+    @Test
     void aMalformedRequestIsA400AndTheConnectionCloses() throws Exception {
         try (Socket s = connect()) {
             write(s, "GET / HTTP/1.1\r\nHost: x\r\nBad Header Name: y\r\n\r\n");
@@ -272,9 +289,16 @@ class ProxyWireTest {
         final AtomicInteger requests = new AtomicInteger();
         private final ServerSocket server;
         private final boolean closeOnSecond;
+        private final String response;
 
         OneShotUpstream(boolean closeOnSecond) throws IOException {
+            this(closeOnSecond, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        }
+
+        /** With a fixed raw response; one that carries {@code Connection: close} ends its connection after it. */
+        OneShotUpstream(boolean closeOnSecond, String response) throws IOException {
             this.closeOnSecond = closeOnSecond;
+            this.response = response;
             this.server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
             Thread t = new Thread(this::acceptLoop, "one-shot-upstream");
             t.setDaemon(true);
@@ -315,10 +339,12 @@ class ProxyWireTest {
                         return;
                     }
                     requests.incrementAndGet();
-                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                            .getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
                     s.getOutputStream().flush();
                     served++;
+                    if (response.contains("Connection: close")) {
+                        return;
+                    }
                 }
             } catch (IOException e) {
                 // the proxy closed it
