@@ -224,14 +224,16 @@ wait_http router "http://127.0.0.1:$ADMIN_PORT/q/health/ready" 60 "$router_PID" 
 wait_http orchestrator "http://127.0.0.1:$ORCH_PORT/q/health/ready" 60 "$orchestrator_PID"
 log "everything is up after $(($(date +%s) - STARTED)) s; running the check"
 
+LEFT=$((MAX_SECONDS - ($(date +%s) - STARTED)))
+[[ $LEFT -ge 40 ]] || die "only $LEFT s of CHECK_MAX_SECONDS ($MAX_SECONDS) left after startup; is the machine overloaded?"
 set +e
-AVALO_DEPLOYER_TOKEN="$TOKEN_DEPLOYER" timeout $((MAX_SECONDS - ($(date +%s) - STARTED) - 5)) \
+AVALO_DEPLOYER_TOKEN="$TOKEN_DEPLOYER" timeout $((LEFT - 5)) \
     java -cp "$WORK/classes:$ROUTER_LIB/*" RouterE2E check \
     --orchestrator "http://127.0.0.1:$ORCH_PORT" --proxy "http://127.0.0.1:$PROXY_PORT/" \
     --router-admin "http://127.0.0.1:$ADMIN_PORT" --nats "$NATS_URL" --prefix "$PREFIX" --service "$SERVICE" \
     --env production --stable-upstream "http://127.0.0.1:$BLUE_PORT" --canary-upstream "http://127.0.0.1:$GREEN_PORT" \
     --stable-app blue --canary-app green --requests "$REQUESTS" \
-    --deadline $((MAX_SECONDS - ($(date +%s) - STARTED) - 10)) 2> >(tee "$WORK/logs/driver.log" >&2)
+    --deadline $((LEFT - 10)) 2> >(tee "$WORK/logs/driver.log" >&2)
 rc=$?
 set -e
 if [[ $rc -eq 0 ]]; then
