@@ -40,8 +40,9 @@ import io.nats.client.Options;
  *
  * check options: --orchestrator URL --proxy URL --router-admin URL --nats URL --prefix P --service S --env E
  * --stable-upstream URL --canary-upstream URL --stable-app blue --canary-app green --requests 20000 --concurrency 16
- * --min-share --max-share (default 1 % ± max(0.4, 5 binomial σ): 0.6–1.4 at 20000) --deadline 120. The token comes from the environment (AVALO_DEPLOYER_TOKEN), not the command
- * line. Every wait is bounded; the whole check stops by itself within {@code --deadline} seconds.
+ * --min-share --max-share (default 1 % ± max(0.4, 5 binomial σ): 0.6–1.4 at 20000) --deadline 120. The token comes from
+ * the environment (AVALO_DEPLOYER_TOKEN), not the command line. Every wait is bounded; the whole check stops by itself
+ * within {@code --deadline} seconds.
  */
 public class RouterE2E {
 
