@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Starts Avalo Deploy locally: NATS + PostgreSQL (installed and started if missing), then the orchestrator on :8080.
-#   ./scripts/demo.sh              build, start, and keep running in the foreground (Ctrl-C stops it)
-#   ./scripts/demo.sh --scenario   same, and also walk through a canary that rolls back (scripts/demo-scenario.sh)
+# Starts Avalo Deploy locally: NATS + PostgreSQL (installed and started if missing), the orchestrator on :8080, the
+# traffic-router (data plane :8000, admin :8082, environment production) and two sample-app upstreams to route between:
+# "blue" on 127.0.0.1:9101 and "green" on 127.0.0.1:9102 (demo/sample-app).
+#   ./scripts/demo.sh              build, start, and keep running in the foreground (Ctrl-C stops everything it started)
+#   ./scripts/demo.sh --scenario   same, and also walk a canary through the router and a rollback (scripts/demo-scenario.sh)
 # Durations of the strategies are scaled down (AVALO_DURATION_SCALE, default 60: a 15-minute stage takes 15 s).
+# Ports: AVALO_PORT (8080), AVALO_PROXY_PORT (8000), AVALO_ROUTER_ADMIN_PORT (8082), AVALO_BLUE_PORT (9101),
+# AVALO_GREEN_PORT (9102). Logs: .avalo/logs/{orchestrator,traffic-router,sample-blue,sample-green}.log; the router keeps its
+# last routes in .avalo/router/routes.json.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SCALE=${AVALO_DURATION_SCALE:-60}
 PORT=${AVALO_PORT:-8080}
+PROXY_PORT=${AVALO_PROXY_PORT:-8000}
+ADMIN_PORT=${AVALO_ROUTER_ADMIN_PORT:-8082}
+BLUE_PORT=${AVALO_BLUE_PORT:-9101}
+GREEN_PORT=${AVALO_GREEN_PORT:-9102}
+LOGS="$ROOT/.avalo/logs"
 
 missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
@@ -24,18 +34,70 @@ fi
 scripts/dev-infra.sh up
 scripts/token.sh viewer >/dev/null # makes the local key pair on first use
 
-if (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    echo "demo: port $PORT is taken; is the orchestrator already running? (set AVALO_PORT to use another)" >&2
+for p in "$PORT:the orchestrator:AVALO_PORT" "$PROXY_PORT:the router's data plane:AVALO_PROXY_PORT" \
+    "$ADMIN_PORT:the router's admin API:AVALO_ROUTER_ADMIN_PORT" "$BLUE_PORT:the blue sample app:AVALO_BLUE_PORT" \
+    "$GREEN_PORT:the green sample app:AVALO_GREEN_PORT"; do
+    IFS=: read -r port what var <<<"$p"
+    if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "demo: port $port ($what) is taken; is the demo already running? (set $var to use another)" >&2
+        exit 1
+    fi
+done
+
+echo "demo: building the orchestrator and the traffic-router" >&2
+./mvnw -B -q -DskipTests install -pl services/orchestrator -am # also installs libs/contracts and libs/testing
+./mvnw -B -q -f services/traffic-router/pom.xml -DskipTests package # not in the root reactor yet
+
+mkdir -p "$LOGS" .avalo/router
+PIDS=() # "name:pid", stopped in reverse order
+
+stop_all() {
+    local i entry pid n
+    trap - EXIT INT TERM
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        entry="${PIDS[$i]}"
+        pid="${entry#*:}"
+        kill -TERM "$pid" 2>/dev/null || continue
+        for ((n = 0; n < 100; n++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    [[ ${#PIDS[@]} -gt 0 ]] && echo "demo: stopped ${PIDS[*]%%:*}" >&2
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+start() { # NAME COMMAND...: output to .avalo/logs/NAME.log
+    local name="$1"; shift
+    "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
+    PIDS+=("$name:$!")
+}
+
+wait_ready() { # NAME URL SECONDS
+    local name="$1" url="$2" i pid
+    pid="$(printf '%s\n' "${PIDS[@]}" | sed -n "s/^$name://p")"
+    for ((i = 0; i < $3 * 2; i++)); do
+        curl -fsS --max-time 1 "$url" >/dev/null 2>&1 && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "demo: $name exited; last lines of .avalo/logs/$name.log:" >&2
+            tail -n 30 "$LOGS/$name.log" >&2
+            exit 1
+        fi
+        sleep 0.5
+    done
+    echo "demo: $name not ready at $url after $3 s; see .avalo/logs/$name.log" >&2
     exit 1
-fi
+}
 
-echo "demo: building the orchestrator" >&2
-./mvnw -B -q -DskipTests install -pl services/orchestrator -am
+start sample-blue java demo/sample-app/SampleApp.java --port "$BLUE_PORT" --version blue
+start sample-green java demo/sample-app/SampleApp.java --port "$GREEN_PORT" --version green
 
-mkdir -p .avalo/logs
 # No scheduler service exists yet (issue 5): the demo lets every environment go on when nobody answers the schedule
 # check. A running scheduler's answer is still obeyed. Real deployments keep the default (production fail-closed).
-JAVA_OPTS=(
+ORCHESTRATOR_OPTS=(
     "-Dquarkus.http.port=$PORT"
     "-Dmp.jwt.verify.publickey.location=$ROOT/.avalo/keys/public.pem"
     "-Dmp.jwt.verify.issuer=avalo-local"
@@ -45,21 +107,44 @@ JAVA_OPTS=(
     "-Davalo.orchestrator.rollback.ack-timeout=5s"
     "-Davalo.orchestrator.schedule.fail-open-environments=development,staging,production"
 )
-java "${JAVA_OPTS[@]}" -jar services/orchestrator/target/quarkus-app/quarkus-run.jar &
-APP=$!
-trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null' EXIT INT TERM
+start orchestrator java "${ORCHESTRATOR_OPTS[@]}" -jar services/orchestrator/target/quarkus-app/quarkus-run.jar
 
-for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1; then break; fi
-    kill -0 $APP 2>/dev/null || { echo "demo: the orchestrator exited; see above" >&2; exit 1; }
-    sleep 0.5
-done
+ROUTER_OPTS=(
+    "-Davalo.router.proxy.port=$PROXY_PORT"
+    "-Dquarkus.http.port=$ADMIN_PORT"
+    "-Davalo.router.environment=production"
+    "-Davalo.router.id=demo-router"
+    "-Davalo.router.state-file=$ROOT/.avalo/router/routes.json"
+    "-Davalo.nats.url=${AVALO_NATS_URL:-nats://127.0.0.1:4222}"
+)
+start traffic-router java "${ROUTER_OPTS[@]}" -jar services/traffic-router/target/quarkus-app/quarkus-run.jar
+
+wait_ready sample-blue "http://127.0.0.1:$BLUE_PORT/healthz" 30
+wait_ready sample-green "http://127.0.0.1:$GREEN_PORT/healthz" 30
+wait_ready traffic-router "http://127.0.0.1:$ADMIN_PORT/q/health/ready" 60
+wait_ready orchestrator "http://127.0.0.1:$PORT/q/health/ready" 60
 cat >&2 <<EOT
 
-demo: the orchestrator is up on http://localhost:$PORT  (OpenAPI: /q/openapi, metrics: /q/metrics)
+demo: up (logs in .avalo/logs/, Ctrl-C stops everything)
+      orchestrator    http://localhost:$PORT      (OpenAPI: /q/openapi, metrics: /q/metrics)
+      traffic-router  http://localhost:$PROXY_PORT      data plane: Host: <service>, X-User-Id: <user>
+                      http://localhost:$ADMIN_PORT      admin: /api/v1/routes, /q/health, /q/metrics
+      sample apps     http://127.0.0.1:$BLUE_PORT  (blue)   http://127.0.0.1:$GREEN_PORT  (green)
       TOKEN=\$(scripts/token.sh deployer)   then see README.md "Try it", or run scripts/demo-scenario.sh
 EOT
 if [[ "${1:-}" == "--scenario" ]]; then
-    AVALO_URL="http://127.0.0.1:$PORT" scripts/demo-scenario.sh || true
+    AVALO_URL="http://127.0.0.1:$PORT" AVALO_PROXY_URL="http://127.0.0.1:$PROXY_PORT/" \
+        AVALO_ROUTER_ADMIN_URL="http://127.0.0.1:$ADMIN_PORT" AVALO_STABLE_UPSTREAM="http://127.0.0.1:$BLUE_PORT" \
+        AVALO_CANARY_UPSTREAM="http://127.0.0.1:$GREEN_PORT" scripts/demo-scenario.sh || true
 fi
-wait $APP
+
+# Keep running until Ctrl-C, or until one of the processes exits (then stop the others).
+set +e
+wait -n "${PIDS[@]#*:}"
+for entry in "${PIDS[@]}"; do
+    if ! kill -0 "${entry#*:}" 2>/dev/null; then
+        echo "demo: ${entry%%:*} exited; last lines of .avalo/logs/${entry%%:*}.log:" >&2
+        tail -n 20 "$LOGS/${entry%%:*}.log" >&2
+    fi
+done
+exit 1
