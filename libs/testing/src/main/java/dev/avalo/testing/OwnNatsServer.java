@@ -98,6 +98,18 @@ public final class OwnNatsServer implements AutoCloseable {
      *             with the server's last log lines)
      */
     public synchronized void start() {
+        start(true);
+    }
+
+    /**
+     * (Re)starts the server on the same port without JetStream ({@code -js} left out): core NATS works, JetStream requests get
+     * no responders, as from a server whose JetStream is not up yet. Returns when {@code /healthz} answers 200.
+     */
+    public synchronized void startWithoutJetStream() {
+        start(false);
+    }
+
+    private void start(boolean jetStream) {
         if (isRunning()) {
             return;
         }
@@ -109,8 +121,11 @@ public final class OwnNatsServer implements AutoCloseable {
         while (monitorPort == port) {
             monitorPort = freePort();
         }
-        ProcessBuilder builder = new ProcessBuilder(List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port),
-                "-m", Integer.toString(monitorPort), "-js", "-sd", storeDir.toString()))
+        List<String> command = jetStream
+                ? List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(monitorPort),
+                        "-js", "-sd", storeDir.toString())
+                : List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(monitorPort));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         try {
