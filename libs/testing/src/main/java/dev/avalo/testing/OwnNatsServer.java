@@ -5,6 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +27,12 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * {@link #start()} keep the port and the store, so JetStream state (KV buckets, streams) survives a restart; {@link #close()}
  * stops the server and deletes the store.
  * <p>
+ * {@link #start()} returns when this process answers {@code GET /healthz} on its own monitoring port ({@code -m}, a new free
+ * port at every start) with 200: nats-server only says so once it listens for clients, JetStream is enabled and every stream of
+ * the store is recovered. A listening client port alone proves neither that JetStream is up nor that the listener is this
+ * process: while the server is stopped its port is free for anyone on a shared machine, so a start finds the port taken fails
+ * at once instead of handing the test someone else's server.
+ * <p>
  * The binary is {@code /usr/sbin/nats-server} (Debian package {@code nats-server}), overridable with
  * {@code AVALO_TEST_NATS_SERVER}.
  */
@@ -30,13 +41,18 @@ public final class OwnNatsServer implements AutoCloseable {
     /** Default binary. */
     public static final String DEFAULT_BINARY = "/usr/sbin/nats-server";
 
+    /** How long a start may take on a loaded machine before it counts as failed. */
+    private static final Duration START_WAIT = Duration.ofSeconds(30);
     private static final Duration PORT_WAIT = Duration.ofSeconds(15);
+    private static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
     private final String binary;
     private final int port;
     private final Path storeDir;
     private final Path logFile;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_REQUEST_TIMEOUT).build();
     private Process process;
+    private int monitorPort;
 
     private OwnNatsServer(String binary, int port, Path storeDir) {
         this.binary = binary;
@@ -45,7 +61,9 @@ public final class OwnNatsServer implements AutoCloseable {
         this.logFile = storeDir.resolveSibling(storeDir.getFileName() + ".log");
     }
 
-    /** Starts a server on a free port with a new temporary store directory; returns when it accepts connections. */
+    /**
+     * Starts a server on a free port with a new temporary store directory; returns when it is healthy (see {@link #start()}).
+     */
     public static OwnNatsServer start(String name) {
         try {
             Path store = Files.createTempDirectory("avalo-nats-" + name + "-");
@@ -71,13 +89,43 @@ public final class OwnNatsServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** (Re)starts the server on the same port and store; returns when it accepts connections. */
+    /**
+     * (Re)starts the server on the same port and store; returns when its {@code /healthz} answers 200 (listening, JetStream
+     * enabled, the store's streams recovered).
+     *
+     * @throws IllegalStateException
+     *             when another process listens on the port, or the server exits or is not healthy within 30 s (the message ends
+     *             with the server's last log lines)
+     */
     public synchronized void start() {
+        start(true);
+    }
+
+    /**
+     * (Re)starts the server on the same port without JetStream ({@code -js} left out): core NATS works, JetStream requests get
+     * no responders, as from a server whose JetStream is not up yet. Returns when {@code /healthz} answers 200.
+     */
+    public synchronized void startWithoutJetStream() {
+        start(false);
+    }
+
+    private void start(boolean jetStream) {
         if (isRunning()) {
             return;
         }
-        ProcessBuilder builder = new ProcessBuilder(List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port),
-                "-js", "-sd", storeDir.toString()))
+        if (accepts()) {
+            throw new IllegalStateException("port " + port + " is taken by another process since this nats-server stopped;"
+                    + " a restart on it would not be this server");
+        }
+        monitorPort = freePort();
+        while (monitorPort == port) {
+            monitorPort = freePort();
+        }
+        List<String> command = jetStream
+                ? List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(monitorPort),
+                        "-js", "-sd", storeDir.toString())
+                : List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(monitorPort));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         try {
@@ -85,15 +133,21 @@ public final class OwnNatsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary + " (install the Debian package nats-server)", e);
         }
-        long deadline = System.nanoTime() + PORT_WAIT.toNanos();
-        while (!accepts()) {
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("nats-server exited with " + process.exitValue() + "; see " + logFile);
+                int exit = process.exitValue();
+                process = null;
+                throw new IllegalStateException("nats-server on port " + port + " exited with " + exit + "; " + logTail());
+            }
+            String health = healthz();
+            if (health == null) {
+                return;
             }
             if (System.nanoTime() > deadline) {
                 stop();
-                throw new IllegalStateException("nats-server did not listen on " + port + " within " + PORT_WAIT
-                        + "; see " + logFile);
+                throw new IllegalStateException("nats-server on port " + port + " not healthy within " + START_WAIT + " ("
+                        + health + "); " + logTail());
             }
             pause();
         }
@@ -130,6 +184,32 @@ public final class OwnNatsServer implements AutoCloseable {
             Files.deleteIfExists(logFile);
         } catch (IOException e) {
             // best effort: it is a temporary directory
+        }
+    }
+
+    /** Null when {@code GET /healthz} on this process's monitoring port answers 200, else what it answered. */
+    private String healthz() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/healthz"))
+                .timeout(HEALTH_REQUEST_TIMEOUT).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? null : response.statusCode() + " " + response.body().strip();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for nats-server", e);
+        }
+    }
+
+    /** The last lines of the server's log, for failure messages. */
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return "last lines of " + logFile + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15),
+                    lines.size()));
+        } catch (IOException e) {
+            return "see " + logFile;
         }
     }
 
@@ -190,7 +270,9 @@ public final class OwnNatsServer implements AutoCloseable {
         }
     }
 
-    /** Polling a local port between attempts; not waiting for application behaviour. */
+    /**
+     * Polling a local port or health endpoint between attempts (bounded by a deadline); not waiting for application behaviour.
+     */
     private static void pause() {
         try {
             Thread.sleep(50);

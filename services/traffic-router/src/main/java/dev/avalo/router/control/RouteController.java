@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -40,6 +42,13 @@ import dev.avalo.router.nats.RouterNats;
  * connects to NATS in the background and watches KV bucket {@code avalo-routes} for keys {@code *.<environment>}; after every
  * (re)connect it watches afresh, which replays the latest value of every key.
  * <p>
+ * The watch is (re)made on one thread, {@code avalo-route-watch}, which checks every {@value #TICK_MILLIS} ms. It watches
+ * afresh when told so by a connection event, and also whenever the server it is connected to is not the one the watch was made
+ * on (a restarted nats-server has a new server id), so a lost or late connection event cannot leave the router on a dead watch.
+ * When a JetStream request fails (the server is slow or still recovering after a restart) it retries with exponential backoff
+ * from {@value #RETRY_MIN_MILLIS} ms to {@value #RETRY_MAX_MILLIS} ms; every jnats call it makes has a timeout, so the thread
+ * is never blocked for good.
+ * <p>
  * Each PUT is applied through {@link RouteApplier}: an applied generation is persisted and acked on
  * {@code avalo.evt.router.applied.<service>.<env>}; a replay of the generation in force is acked again (so an orchestrator that
  * missed the ack during an outage hears it); an older generation is ignored without an ack; a malformed route is logged, the
@@ -50,8 +59,17 @@ import dev.avalo.router.nats.RouterNats;
 @ApplicationScoped
 public class RouteController {
 
-    /** How often the watch is checked and, when NATS is up but nothing is watched, set up again. */
-    private static final long ENSURE_EVERY_MILLIS = 1000;
+    /** How often the watch is checked and, when NATS is up but nothing (or a dead server) is watched, set up again. */
+    static final long TICK_MILLIS = 250;
+    /** First pause after a failed attempt to watch; doubled after each further failure. */
+    static final long RETRY_MIN_MILLIS = 250;
+    /** Longest pause between attempts to watch. */
+    static final long RETRY_MAX_MILLIS = 5000;
+    /**
+     * How long after a reconnect the watch waits for jnats' RESUBSCRIBED event before watching anyway (a JetStream request made
+     * before jnats re-subscribed its reply inbox would lose its reply; waiting forever for an event would be worse).
+     */
+    static final long RESUBSCRIBE_GRACE_MILLIS = 5000;
 
     private final RouterConfig config;
     private final RouterNats nats;
@@ -62,10 +80,17 @@ public class RouteController {
 
     private volatile NatsKeyValueWatchSubscription watch;
     private volatile Connection watchedOn;
+    /** The id of the server the watch was made on; a restarted server has another one. */
+    private volatile String watchedServerId;
     private volatile boolean watching;
     private volatile boolean rewatch;
     /** Between a disconnect and jnats re-establishing its subscriptions, when JetStream requests would lose their replies. */
     private volatile boolean reconnecting;
+    /** When the watch thread first saw the connection up again while still waiting for RESUBSCRIBED (nanoTime), or 0. */
+    private long reconnectedAt;
+    /** Consecutive failed attempts to watch, and when the next may be made (nanoTime); watch thread only. */
+    private int failures;
+    private long nextAttemptAt;
 
     public RouteController(RouterConfig config, TrafficBackend backend, RouterNats nats, Clock clock) {
         this.config = config;
@@ -86,7 +111,7 @@ public class RouteController {
         restore();
         try {
             nats.start(this::onConnectionEvent);
-            executor.scheduleWithFixedDelay(this::ensureWatching, 0, ENSURE_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+            executor.scheduleWithFixedDelay(this::ensureWatching, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             Log.errorf(e, "cannot start watching routes; serving %d routes from %s", applier.applied().size(),
                     applier.stateFile().path());
@@ -142,30 +167,95 @@ public class RouteController {
         }
     }
 
-    /** Runs on the watch thread only: (re)creates the KV watch when connected and not (or no longer) watching. */
+    /**
+     * Runs on the watch thread only: (re)creates the KV watch when connected and not watching, told to watch afresh, or
+     * connected to another server than the one watched; after a failure, not before the backoff has passed.
+     */
     private void ensureWatching() {
         try {
             Connection c = nats.connection();
-            if (c == null || c.getStatus() != Connection.Status.CONNECTED || reconnecting) {
+            if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+                watching = false;
+                reconnectedAt = 0;
+                return;
+            }
+            if (!reconnecting) {
+                reconnectedAt = 0;
+            } else if (!resubscribeGraceOver()) {
                 watching = false;
                 return;
             }
-            if (watching && !rewatch && watchedOn == c) {
+            String serverId = serverId(c);
+            if (watching && !rewatch && watchedOn == c && Objects.equals(serverId, watchedServerId)) {
                 return;
             }
-            rewatch = false;
+            if (rewatch) {
+                // a new connection or server: try at once, whatever failed before
+                rewatch = false;
+                failures = 0;
+                nextAttemptAt = 0;
+            }
+            if (failures > 0 && System.nanoTime() - nextAttemptAt < 0) {
+                watching = false;
+                return;
+            }
             stopWatch();
             ensureBucket(c);
             String pattern = "*." + config.environment();
             watch = c.keyValue(nats.config().routesBucket()).watch(pattern, new Watcher());
             watchedOn = c;
+            watchedServerId = serverId;
             watching = true;
-            Log.infof("watching KV %s keys %s", nats.config().routesBucket(), pattern);
+            Log.infof("watching KV %s keys %s%s", nats.config().routesBucket(), pattern,
+                    failures > 0 ? " after " + failures + " failed attempts" : "");
+            failures = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             watching = false;
-            Log.warnf("cannot watch KV %s yet (%s); retrying", nats.config().routesBucket(), e.getMessage());
+            failures++;
+            long backoff = backoffMillis(failures);
+            nextAttemptAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
+            if (failures == 1 || failures % 10 == 0) {
+                Log.warnf("cannot watch KV %s yet (%s); attempt %d failed, retrying in %d ms",
+                        nats.config().routesBucket(), e.getMessage(), failures, backoff);
+            } else {
+                Log.debugf("cannot watch KV %s yet (%s); attempt %d failed, retrying in %d ms",
+                        nats.config().routesBucket(), e.getMessage(), failures, backoff);
+            }
+        }
+    }
+
+    /** The pause after {@code failures} consecutive failed attempts: 250 ms doubling up to 5 s, with up to 20 % jitter. */
+    static long backoffMillis(int failures) {
+        long base = RETRY_MIN_MILLIS << Math.min(Math.max(failures - 1, 0), 10);
+        long capped = Math.min(base, RETRY_MAX_MILLIS);
+        return capped + ThreadLocalRandom.current().nextLong(capped / 5 + 1);
+    }
+
+    /** True once the connection has been up for {@link #RESUBSCRIBE_GRACE_MILLIS} without jnats' RESUBSCRIBED event. */
+    private boolean resubscribeGraceOver() {
+        long now = System.nanoTime();
+        if (reconnectedAt == 0) {
+            reconnectedAt = now;
+            return false;
+        }
+        if (now - reconnectedAt < TimeUnit.MILLISECONDS.toNanos(RESUBSCRIBE_GRACE_MILLIS)) {
+            return false;
+        }
+        Log.warnf("NATS reconnected %d ms ago without a resubscribed event; watching routes anyway",
+                TimeUnit.NANOSECONDS.toMillis(now - reconnectedAt));
+        reconnecting = false;
+        reconnectedAt = 0;
+        rewatch = true;
+        return true;
+    }
+
+    private static String serverId(Connection c) {
+        try {
+            return c.getServerInfo() == null ? null : c.getServerInfo().getServerId();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -246,9 +336,15 @@ public class RouteController {
         return routerId;
     }
 
-    /** True while connected to NATS and watching the routes bucket (live); false in fail-static mode. */
+    /**
+     * True while connected to NATS and watching the routes bucket on the server connected to (live); false in fail-static mode.
+     */
     public boolean isLive() {
-        return watching && nats.isConnected();
+        Connection c = nats.connection();
+        if (!watching || c == null || c.getStatus() != Connection.Status.CONNECTED || watchedOn != c) {
+            return false;
+        }
+        return Objects.equals(serverId(c), watchedServerId);
     }
 
     /** The routes in force, by service. */

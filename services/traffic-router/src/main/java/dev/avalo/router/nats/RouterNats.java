@@ -1,11 +1,13 @@
 package dev.avalo.router.nats;
 
+import java.io.IOException;
 import java.time.Duration;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.quarkus.logging.Log;
@@ -14,12 +16,20 @@ import dev.avalo.contracts.Subjects;
 import dev.avalo.router.config.NatsConfig;
 
 /**
- * The router's NATS connection. The router must start and serve without NATS (fail-static), so the connection is made in the
- * background and retried forever; {@link #publish} drops messages while disconnected (metric samples and acks are worthless
- * late).
+ * The router's NATS connection. The router must start and serve without NATS (fail-static), so the first connect is tried in
+ * the background every {@value #CONNECT_RETRY_MILLIS} ms until it succeeds; from then on jnats reconnects by itself, forever.
+ * {@link #publish} drops messages while disconnected (metric samples and acks are worthless late).
+ * <p>
+ * The first connect is a loop of single {@code Nats.connect} attempts rather than {@code Nats.connectReconnectOnConnect}: that
+ * one keeps retrying inside jnats and ignores interrupts, so a router closed before NATS ever answered (a test app, a pod
+ * stopped during an outage) would leave a thread and a connection retrying forever. Connection events of a failed attempt are
+ * dropped, so a late "disconnected" of an abandoned attempt can never be taken for news about the live connection.
  */
 @ApplicationScoped
 public class RouterNats {
+
+    /** Pause between first-connect attempts, as jnats' reconnect wait. */
+    static final long CONNECT_RETRY_MILLIS = 500;
 
     private final NatsConfig config;
     private final Subjects subjects;
@@ -34,48 +44,92 @@ public class RouterNats {
     }
 
     /**
-     * Starts connecting on a background thread and returns at once ({@code Nats.connectReconnectOnConnect} blocks until the
-     * first connect succeeds); {@code listener} hears connection events. Later calls do nothing.
+     * Starts connecting on a background thread and returns at once; {@code listener} hears the events of the connection that
+     * succeeds. Later calls do nothing.
      */
-    public synchronized void start(io.nats.client.ConnectionListener listener) {
+    public synchronized void start(ConnectionListener listener) {
         if (started) {
             return;
         }
         started = true;
+        Thread connector = new Thread(() -> connectUntilConnectedOrClosed(listener), "avalo-nats-connect");
+        connector.setDaemon(true);
+        connector.start();
+        this.connector = connector;
+    }
+
+    private void connectUntilConnectedOrClosed(ConnectionListener listener) {
+        int failures = 0;
+        while (!closed) {
+            Attempt attempt = new Attempt(listener);
+            try {
+                Connection c = Nats.connect(options(attempt));
+                synchronized (this) {
+                    if (!closed) {
+                        connection = c;
+                        if (failures > 0) {
+                            Log.infof("NATS at %s reachable after %d failed attempts", config.url(), failures);
+                        }
+                        return;
+                    }
+                }
+                c.close();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                attempt.failed = true;
+                if (failures++ == 0) {
+                    Log.warnf("NATS at %s not reachable (%s); the router serves its last routes and retries every %d ms",
+                            config.url(), e.getMessage(), CONNECT_RETRY_MILLIS);
+                } else {
+                    Log.debugf("NATS at %s still not reachable (attempt %d: %s)", config.url(), failures + 1,
+                            e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(CONNECT_RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private Options options(Attempt attempt) {
         Options.Builder options = new Options.Builder()
                 .server(config.url())
                 .connectionName("avalo-traffic-router")
                 .maxReconnects(-1)
-                .reconnectWait(Duration.ofMillis(500))
+                .reconnectWait(Duration.ofMillis(CONNECT_RETRY_MILLIS))
                 .connectionTimeout(Duration.ofSeconds(2))
-                .connectionListener((conn, event) -> {
-                    if (!closed) {
-                        connection = conn;
-                    }
-                    listener.connectionEvent(conn, event);
-                })
+                .connectionListener(attempt)
                 .errorListener(new io.nats.client.ErrorListener() {
                 });
         config.credentials().ifPresent(path -> options.authHandler(Nats.credentials(path)));
-        Options built = options.build();
-        Thread connector = new Thread(() -> {
-            try {
-                Connection c = Nats.connectReconnectOnConnect(built);
-                if (closed) {
-                    c.close();
-                } else {
-                    connection = c;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                Log.warnf("NATS at %s not reachable (%s); the router serves its last routes", config.url(),
-                        e.getMessage());
+        return options.build();
+    }
+
+    /** One first-connect attempt: passes its connection's events on unless the attempt failed or the router closed. */
+    private final class Attempt implements ConnectionListener {
+
+        private final ConnectionListener listener;
+        private volatile boolean failed;
+
+        Attempt(ConnectionListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // jnats 2.25 also offers a four-argument variant; this one is all we need
+        public void connectionEvent(Connection conn, Events event) {
+            if (failed || closed) {
+                return;
             }
-        }, "avalo-nats-connect");
-        connector.setDaemon(true);
-        connector.start();
-        this.connector = connector;
+            connection = conn;
+            listener.connectionEvent(conn, event);
+        }
     }
 
     /** The connection, or null before the first successful connect. */
