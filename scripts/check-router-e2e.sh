@@ -157,10 +157,9 @@ if [[ $BUILD == always ]] || { [[ $BUILD == auto ]] && stale "$ORCH_JAR" "${ORCH
         || die "orchestrator build failed (see $WORK/logs/build.log)"
 fi
 if [[ $BUILD == always ]] || { [[ $BUILD == auto ]] && stale "$ROUTER_JAR" "${ROUTER_SOURCES[@]}"; }; then
-    log "building the traffic-router (libs/contracts, libs/testing, then services/traffic-router)"
-    { timeout 900 ./mvnw -B -q install -DskipTests -pl libs/contracts,libs/testing \
-        && timeout 900 ./mvnw -B -q -f services/traffic-router/pom.xml -DskipTests package; } \
-        >>"$WORK/logs/build.log" 2>&1 || die "traffic-router build failed (see $WORK/logs/build.log)"
+    log "building the traffic-router (./mvnw -B -q -DskipTests install -pl services/traffic-router -am)"
+    timeout 900 ./mvnw -B -q -DskipTests install -pl services/traffic-router -am >>"$WORK/logs/build.log" 2>&1 \
+        || die "traffic-router build failed (see $WORK/logs/build.log)"
 fi
 [[ -f "$ORCH_JAR" && -f "$ROUTER_JAR" ]] || die "no jars; run without --skip-build"
 

@@ -45,8 +45,7 @@ for p in "$PORT:the orchestrator:AVALO_PORT" "$PROXY_PORT:the router's data plan
 done
 
 echo "demo: building the orchestrator and the traffic-router" >&2
-./mvnw -B -q -DskipTests install -pl services/orchestrator -am # also installs libs/contracts and libs/testing
-./mvnw -B -q -f services/traffic-router/pom.xml -DskipTests package # not in the root reactor yet
+./mvnw -B -q -DskipTests install -pl services/orchestrator,services/traffic-router -am # with libs/contracts, libs/testing
 
 mkdir -p "$LOGS" .avalo/router
 PIDS=() # "name:pid", stopped in reverse order

@@ -82,7 +82,7 @@ done
 if [[ $SKIP_BUILD -eq 0 ]]; then
     log "building the traffic-router"
     (cd "$ROOT" && timeout 900 ./mvnw -B -q install -DskipTests -pl libs/contracts,libs/testing \
-        && timeout 900 ./mvnw -B -q -f services/traffic-router/pom.xml -DskipTests package) >&2
+        && timeout 900 ./mvnw -B -q -DskipTests install -pl services/traffic-router -am) >&2
 fi
 [[ -f "$JAR" ]] || die "no router jar at $JAR"
 

@@ -149,7 +149,7 @@ done
 if [[ ",$CONFIGS," == *",router,"* && $SKIP_BUILD -eq 0 ]]; then
     log "building the traffic-router (libs/contracts, libs/testing, then the module)"
     (cd "$ROOT" && timeout 900 ./mvnw -B -q install -DskipTests -pl libs/contracts,libs/testing \
-        && timeout 900 ./mvnw -B -q -f services/traffic-router/pom.xml -DskipTests package) >&2
+        && timeout 900 ./mvnw -B -q -DskipTests install -pl services/traffic-router -am) >&2
 fi
 
 # cpu_ticks PID...: user+sys clock ticks of the processes (0 for one that is gone)
