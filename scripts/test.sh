@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against real local NATS and PostgreSQL: scripts/test.sh [extra maven args]
-# With CI set, formatting and import order are checked instead of applied.
+# With CI set, formatting and import order are checked instead of applied. A full run (no extra args) then runs the
+# end-to-end checks on the packaged services (scripts/check-router-e2e.sh).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,4 +18,7 @@ args=(-B verify)
 if [[ -n "${CI:-}" ]]; then
     args+=(-Dformat.goal=validate -Dimpsort.goal=check)
 fi
-exec ./mvnw "${args[@]}" "$@"
+./mvnw "${args[@]}" "$@"
+if [[ $# -eq 0 ]]; then
+    scripts/check-router-e2e.sh --skip-build
+fi
