@@ -64,7 +64,7 @@ public class RouteController {
     /** First pause after a failed attempt to watch; doubled after each further failure. */
     static final long RETRY_MIN_MILLIS = 250;
     /** Longest pause between attempts to watch. */
-    static final long RETRY_MAX_MILLIS = 5000;
+    static final long RETRY_MAX_MILLIS = 2000;
     /**
      * How long after a reconnect the watch waits for jnats' RESUBSCRIBED event before watching anyway (a JetStream request made
      * before jnats re-subscribed its reply inbox would lose its reply; waiting forever for an event would be worse).
@@ -226,7 +226,7 @@ public class RouteController {
         }
     }
 
-    /** The pause after {@code failures} consecutive failed attempts: 250 ms doubling up to 5 s, with up to 20 % jitter. */
+    /** The pause after {@code failures} consecutive failed attempts: 250 ms doubling up to 2 s, with up to 20 % jitter. */
     static long backoffMillis(int failures) {
         long base = RETRY_MIN_MILLIS << Math.min(Math.max(failures - 1, 0), 10);
         long capped = Math.min(base, RETRY_MAX_MILLIS);

@@ -21,6 +21,11 @@ import dev.avalo.testing.NatsProbe;
 public final class ControlPlaneFixture {
 
     public static final Duration WAIT = Duration.ofSeconds(15);
+    /**
+     * The bound for recovering after the test's own nats-server restarted: JetStream answers may lag on a loaded machine, and
+     * the router retries with backoff. Generous, because the requirement is that it recovers on its own.
+     */
+    public static final Duration RECOVERY_WAIT = Duration.ofSeconds(60);
 
     private ControlPlaneFixture() {
     }
@@ -33,7 +38,11 @@ public final class ControlPlaneFixture {
 
     /** Waits until the router is connected and watching. */
     public static void awaitLive() {
-        await().atMost(WAIT).until(() -> "live".equals(readiness("mode")));
+        awaitLive(WAIT);
+    }
+
+    public static void awaitLive(Duration atMost) {
+        await().atMost(atMost).until(() -> "live".equals(readiness("mode")));
     }
 
     public static void put(KeyValue kv, String key, DesiredRoute route) {

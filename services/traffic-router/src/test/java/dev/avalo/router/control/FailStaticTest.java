@@ -1,5 +1,6 @@
 package dev.avalo.router.control;
 
+import static dev.avalo.router.control.ControlPlaneFixture.RECOVERY_WAIT;
 import static dev.avalo.router.control.ControlPlaneFixture.WAIT;
 import static dev.avalo.router.control.ControlPlaneFixture.awaitAck;
 import static dev.avalo.router.control.ControlPlaneFixture.awaitLive;
@@ -61,7 +62,7 @@ class FailStaticTest {
         server.start();
 
         // then the router reconnects, watches again, and applies and acks a new generation
-        awaitLive();
+        awaitLive(RECOVERY_WAIT);
         try (NatsProbe nats = NatsProbe.connect(server.url())) {
             NatsProbe.Recorder ack = nats.record(subjects.routerApplied("shop", "production"));
             put(nats.connection().keyValue(natsConfig.routesBucket()), "shop.production", route("shop", 2, 0));

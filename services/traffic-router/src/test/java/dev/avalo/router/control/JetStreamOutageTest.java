@@ -1,5 +1,6 @@
 package dev.avalo.router.control;
 
+import static dev.avalo.router.control.ControlPlaneFixture.RECOVERY_WAIT;
 import static dev.avalo.router.control.ControlPlaneFixture.WAIT;
 import static dev.avalo.router.control.ControlPlaneFixture.awaitAck;
 import static dev.avalo.router.control.ControlPlaneFixture.awaitLive;
@@ -52,7 +53,7 @@ class JetStreamOutageTest {
         server.startWithoutJetStream();
 
         // then the router reconnects but stays fail-static, still serving the route, through several failed attempts
-        await().atMost(WAIT).until(() -> "connected".equals(readiness("nats")));
+        await().atMost(RECOVERY_WAIT).until(() -> "connected".equals(readiness("nats")));
         await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> "fail-static".equals(readiness("mode")));
         given().when().get("/api/v1/routes/cart/production").then().statusCode(200)
                 .body("generation", equalTo(1))
@@ -61,7 +62,7 @@ class JetStreamOutageTest {
         // when JetStream is back (same port and store), then it watches again and applies and acks a new generation
         server.stop();
         server.start();
-        awaitLive();
+        awaitLive(RECOVERY_WAIT);
         try (NatsProbe nats = NatsProbe.connect(server.url())) {
             NatsProbe.Recorder ack = nats.record(subjects.routerApplied("cart", "production"));
             put(nats.connection().keyValue(natsConfig.routesBucket()), "cart.production", route("cart", 2, 0));
