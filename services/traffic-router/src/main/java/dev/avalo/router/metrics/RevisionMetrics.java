@@ -3,7 +3,6 @@ package dev.avalo.router.metrics;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.HdrHistogram.WriterReaderPhaser;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
@@ -11,10 +10,16 @@ import org.apache.datasketches.hll.Union;
 import dev.avalo.router.route.StickyHash;
 
 /**
- * The figures of one (service, revision, role) on the hot path, without locks or contended atomics: per event-loop slot (a slot
- * is written by its event loop only) a row of cumulative counters (single-writer: a plain read and a release store, no
- * read-modify-write), one single-writer HdrHistogram recorder and one HLL sketch, swapped out by the sampler through a
- * {@link WriterReaderPhaser}. Readers sum the rows. {@link #interval()} is called by one sampling thread at a time.
+ * The figures of one (service, revision, role) on the hot path, without locks or contended atomics. Per event-loop slot (a slot
+ * is written by its event loop only):
+ * <ul>
+ * <li>a row of cumulative counters for Micrometer and in-flight (single-writer: a plain read and a release store, no
+ * read-modify-write; readers sum the rows);</li>
+ * <li>the current window: request, error and status counts, an HdrHistogram of latencies and an HLL sketch of users, all
+ * written inside one {@link WriterReaderPhaser} critical section of that slot and swapped out whole by the sampler, so that a
+ * sample's counts, histogram and users always describe exactly the same requests.</li>
+ * </ul>
+ * {@link #interval()} is called by one sampling thread at a time.
  */
 public final class RevisionMetrics {
 
@@ -26,7 +31,7 @@ public final class RevisionMetrics {
     private final String revision;
     private final String role;
 
-    // counter columns of a slot's row; a row is 16 longs (128 bytes) so that two event loops never share a cache line
+    // cumulative counter columns of a slot's row; a row is 16 longs (128 bytes) so that two event loops never share a line
     private static final int STARTED = 0;
     private static final int REQUESTS = 1;
     private static final int ERRORS = 2;
@@ -38,18 +43,14 @@ public final class RevisionMetrics {
     private static final int ROW = 16;
     private final AtomicLongArray counters;
     private final int slots;
+    private final Slot[] windows;
 
-    private final SingleWriterRecorder[] latency;
     private volatile double lastP50Seconds = Double.NaN;
     private volatile double lastP99Seconds = Double.NaN;
 
-    private final UserSketches[] users;
-
     // sampler state (one sampling thread at a time)
-    private final Histogram[] recycled;
     private final Histogram merged = new Histogram(SIGNIFICANT_DIGITS);
     private final Union union = new Union(LG_K);
-    private long lastRequests, lastErrors, last2xx, last3xx, last4xx, last5xx;
 
     RevisionMetrics(String service, String revision, String role, int slots) {
         this.service = service;
@@ -58,12 +59,9 @@ public final class RevisionMetrics {
         this.slots = slots;
         // one spare row in front, so slot 0's row does not share a line with the array header
         this.counters = new AtomicLongArray((slots + 1) * ROW);
-        this.latency = new SingleWriterRecorder[slots];
-        this.recycled = new Histogram[slots];
-        this.users = new UserSketches[slots];
+        this.windows = new Slot[slots];
         for (int i = 0; i < slots; i++) {
-            latency[i] = new SingleWriterRecorder(SIGNIFICANT_DIGITS);
-            users[i] = new UserSketches();
+            windows[i] = new Slot();
         }
     }
 
@@ -105,12 +103,12 @@ public final class RevisionMetrics {
 
     /** Counts the user whose {@link StickyHash#hash identity hash} is {@code identityHash}. */
     public void user(int slot, long identityHash) {
-        UserSketches u = users[slot];
-        long phase = u.phaser.writerCriticalSectionEnter();
+        Slot s = windows[slot];
+        long phase = s.phaser.writerCriticalSectionEnter();
         try {
-            u.active.update(identityHash);
+            s.active.users.update(identityHash);
         } finally {
-            u.phaser.writerCriticalSectionExit(phase);
+            s.phaser.writerCriticalSectionExit(phase);
         }
     }
 
@@ -121,7 +119,16 @@ public final class RevisionMetrics {
      */
     public void completed(int slot, int status, long micros, boolean proxyError) {
         long us = Math.max(0, micros);
-        switch (status / 100) {
+        boolean error = proxyError || status >= 500;
+        int cls = status / 100;
+        Slot s = windows[slot];
+        long phase = s.phaser.writerCriticalSectionEnter();
+        try {
+            s.active.record(cls, error, us);
+        } finally {
+            s.phaser.writerCriticalSectionExit(phase);
+        }
+        switch (cls) {
             case 2 -> increment(slot, S2XX, 1);
             case 3 -> increment(slot, S3XX, 1);
             case 4 -> increment(slot, S4XX, 1);
@@ -129,12 +136,10 @@ public final class RevisionMetrics {
             default -> {
             }
         }
-        if (proxyError || status >= 500) {
+        if (error) {
             increment(slot, ERRORS, 1);
         }
         increment(slot, LATENCY_MICROS, us);
-        latency[slot].recordValue(us);
-        // last: a reader that sees the request counted sees its status and latency too (within the slot's row)
         increment(slot, REQUESTS, 1);
     }
 
@@ -180,55 +185,51 @@ public final class RevisionMetrics {
         };
     }
 
-    /** The figures since the previous call; resets the interval histogram and sketches. */
+    /** The figures since the previous call; resets the windows. */
     Interval interval() {
-        long r = sum(REQUESTS);
-        long e = sum(ERRORS);
-        long c2 = sum(S2XX);
-        long c3 = sum(S3XX);
-        long c4 = sum(S4XX);
-        long c5 = sum(S5XX);
-        Interval interval;
+        long requests = 0;
+        long errors = 0;
+        long c2 = 0;
+        long c3 = 0;
+        long c4 = 0;
+        long c5 = 0;
         merged.reset();
-        for (int i = 0; i < latency.length; i++) {
-            recycled[i] = latency[i].getIntervalHistogram(recycled[i]);
-            merged.add(recycled[i]);
-        }
         union.reset();
-        for (UserSketches u : users) {
-            HllSketch old = u.swap();
-            if (!old.isEmpty()) {
-                union.update(old);
+        for (Slot slot : windows) {
+            Window w = slot.swap();
+            requests += w.requests;
+            errors += w.errors;
+            c2 += w.s2xx;
+            c3 += w.s3xx;
+            c4 += w.s4xx;
+            c5 += w.s5xx;
+            if (w.requests > 0) {
+                merged.add(w.latency);
             }
-            old.reset();
+            if (!w.users.isEmpty()) {
+                union.update(w.users);
+            }
+            w.reset();
         }
         long distinctUsers = union.isEmpty() ? 0 : Math.round(union.getEstimate());
         if (merged.getTotalCount() > 0) {
             lastP50Seconds = merged.getValueAtPercentile(50) / 1e6;
             lastP99Seconds = merged.getValueAtPercentile(99) / 1e6;
         }
-        interval = new Interval(r - lastRequests, e - lastErrors, c2 - last2xx, c3 - last3xx, c4 - last4xx, c5 - last5xx,
-                merged, inFlight(), distinctUsers);
-        lastRequests = r;
-        lastErrors = e;
-        last2xx = c2;
-        last3xx = c3;
-        last4xx = c4;
-        last5xx = c5;
-        return interval;
+        return new Interval(requests, errors, c2, c3, c4, c5, merged, inFlight(), distinctUsers);
     }
 
-    /** One slot's distinct-user sketches: the active one its event loop writes, the other one the sampler reads. */
-    private static final class UserSketches {
+    /** One slot's current window (written by its event loop) and the spare one (the sampler's, between swaps). */
+    private static final class Slot {
         final WriterReaderPhaser phaser = new WriterReaderPhaser();
-        volatile HllSketch active = new HllSketch(LG_K);
-        private HllSketch inactive = new HllSketch(LG_K);
+        volatile Window active = new Window();
+        private Window inactive = new Window();
 
-        /** Swaps the sketches; returns the one written until now (the writer no longer touches it). */
-        HllSketch swap() {
+        /** Swaps the windows; returns the one written until now, which no writer touches any more. */
+        Window swap() {
             phaser.readerLock();
             try {
-                HllSketch old = active;
+                Window old = active;
                 active = inactive;
                 phaser.flipPhase();
                 inactive = old;
@@ -236,6 +237,45 @@ public final class RevisionMetrics {
             } finally {
                 phaser.readerUnlock();
             }
+        }
+    }
+
+    /** The figures of one slot for one window. */
+    private static final class Window {
+        final Histogram latency = new Histogram(SIGNIFICANT_DIGITS);
+        final HllSketch users = new HllSketch(LG_K);
+        long requests;
+        long errors;
+        long s2xx;
+        long s3xx;
+        long s4xx;
+        long s5xx;
+
+        void record(int statusClass, boolean error, long micros) {
+            requests++;
+            switch (statusClass) {
+                case 2 -> s2xx++;
+                case 3 -> s3xx++;
+                case 4 -> s4xx++;
+                case 5 -> s5xx++;
+                default -> {
+                }
+            }
+            if (error) {
+                errors++;
+            }
+            latency.recordValue(micros);
+        }
+
+        void reset() {
+            requests = 0;
+            errors = 0;
+            s2xx = 0;
+            s3xx = 0;
+            s4xx = 0;
+            s5xx = 0;
+            latency.reset();
+            users.reset();
         }
     }
 
