@@ -10,7 +10,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A health report on {@code avalo.evt.health.<service>.<env>}. {@code components} is keyed {@code errorRate}, {@code latency},
- * {@code throughput}, {@code resource}, {@code userImpact}.
+ * {@code throughput}, {@code resource}, {@code userImpact}; a component without data has a null value and score. Optional
+ * {@code confidence} names the confidence bound rates and gates were judged with (e.g. {@code "Wilson 95%"}).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,7 +26,15 @@ public record HealthReport(
         Verdict verdict,
         List<Breach> breaches,
         List<GateResult> gates,
-        SampleCounts samples) {
+        SampleCounts samples,
+        String confidence) {
+
+    /** A report without the confidence note. */
+    public HealthReport(String service, String environment, String revision, String deploymentId, Instant at, Double score,
+            Map<String, ScoreComponent> components, Verdict verdict, List<Breach> breaches, List<GateResult> gates,
+            SampleCounts samples) {
+        this(service, environment, revision, deploymentId, at, score, components, verdict, breaches, gates, samples, null);
+    }
 
     public HealthReport {
         breaches = breaches == null ? List.of() : List.copyOf(breaches);
