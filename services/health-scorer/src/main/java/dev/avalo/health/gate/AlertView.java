@@ -1,0 +1,19 @@
+package dev.avalo.health.gate;
+
+import java.util.List;
+
+/**
+ * What the alert source says about one service: whether a source is configured at all, and the names of the critical alerts
+ * firing now.
+ */
+public record AlertView(boolean configured, List<String> firingCritical) {
+
+    public AlertView {
+        firingCritical = List.copyOf(firingCritical);
+    }
+
+    /** No alert source configured: the "no critical alerts" gate cannot pass. */
+    public static AlertView unconfigured() {
+        return new AlertView(false, List.of());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.avalo.health.window;
+
+import static dev.avalo.health.Traffic.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class RevisionWindowTest {
+
+    private static Histogram latencies(long count, long millis) {
+        Histogram h = Histograms.create();
+        h.recordValueWithCount(millis * 1000, count);
+        return h;
+    }
+
+    @Test
+    void samplesOfSeveralRoutersForTheSameSecondAreMerged() {
+        RevisionWindow w = new RevisionWindow("v2", 660);
+        w.addRouter(T0, 100, 2, 1, latencies(100, 10), 5, 40);
+        w.addRouter(T0, 300, 4, 3, latencies(300, 50), 7, 60);
+
+        Aggregate a = w.aggregate(T0, T0 + 1);
+        assertThat(a.requests()).isEqualTo(400);
+        assertThat(a.errors()).isEqualTo(6);
+        assertThat(a.http5xx()).isEqualTo(4);
+        assertThat(a.routerSeconds()).isEqualTo(1);
+        assertThat(a.latency().getTotalCount()).isEqualTo(400);
+        // 100 at 10 ms, 300 at 50 ms: the merged median is 50 ms, the 20th percentile 10 ms
+        assertThat(a.latencyMillis(0.5).getAsDouble()).isCloseTo(50.0, within(0.1));
+        assertThat(a.latencyMillis(0.2).getAsDouble()).isCloseTo(10.0, within(0.1));
+        assertThat(a.meanConnections().getAsDouble()).isEqualTo(12.0);
+        assertThat(a.meanUsers().getAsDouble()).isEqualTo(100.0);
+    }
+
+    @Test
+    void encodedRouterHistogramsDecodeToTheSameCounts() {
+        Histogram h = latencies(812, 23);
+        Histogram decoded = Histograms.decode(Histograms.encode(h));
+        assertThat(decoded.getTotalCount()).isEqualTo(812);
+        assertThat(decoded.getValueAtPercentile(50)).isEqualTo(h.getValueAtPercentile(50));
+        assertThatThrownBy(() -> Histograms.decode("not-base64!")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void keepsTheRetentionAndDropsOlderSamples() {
+        RevisionWindow w = new RevisionWindow("v2", 660);
+        for (long t = T0; t < T0 + 700; t++) {
+            w.addRouter(t, 10, 0, 0, null, 0, 0);
+        }
+        assertThat(w.aggregate(T0, T0 + 700).requests()).isEqualTo(6600);
+        assertThat(w.addRouter(T0 + 10, 10, 0, 0, null, 0, 0)).as("older than the ring").isFalse();
+        assertThat(w.addRouter(T0 + 699, 10, 0, 0, null, 0, 0)).isTrue();
+        assertThat(w.aggregate(T0 + 699, T0 + 700).requests()).isEqualTo(20);
+    }
+
+    @Test
+    void theRunningTotalSurvivesTheRing() {
+        RevisionWindow w = new RevisionWindow("v2", 60);
+        w.resetCumulative(T0 + 5);
+        for (long t = T0; t < T0 + 200; t++) {
+            w.addRouter(t, 10, 1, 0, latencies(10, 20), 0, 0);
+            w.addCustom(t, "payment_transactions", MetricKind.COUNTER, 2);
+        }
+        Aggregate total = w.cumulative();
+        assertThat(total.requests()).isEqualTo(1950);
+        assertThat(total.errors()).isEqualTo(195);
+        assertThat(total.latency().getTotalCount()).isEqualTo(1950);
+        assertThat(total.counterSum("payment_transactions").getAsDouble()).isEqualTo(390.0);
+
+        w.resetCumulative(T0 + 190);
+        assertThat(w.cumulative().requests()).isEqualTo(100);
+    }
+
+    @Test
+    void gaugesCarryForwardWhileFreshAndCountersAreZeroWhenSilent() {
+        RevisionWindow w = new RevisionWindow("v2", 660);
+        w.addCustom(T0, "cpu_percent", MetricKind.GAUGE, 40);
+        w.addCustom(T0, "cpu_percent", MetricKind.GAUGE, 60);
+        w.addCustom(T0 + 10, "payment_failures", MetricKind.COUNTER, 1);
+        w.addCustom(T0 + 10, "payment_failures", MetricKind.COUNTER, 2);
+
+        double[] cpu = w.series("cpu_percent", MetricKind.GAUGE, T0, T0 + 100, 60);
+        assertThat(cpu[0]).as("mean within a second").isEqualTo(50.0);
+        assertThat(cpu[60]).isEqualTo(50.0);
+        assertThat(cpu[61]).as("stale after 60 s").isNaN();
+
+        double[] failures = w.series("payment_failures", MetricKind.COUNTER, T0, T0 + 20, 60);
+        assertThat(failures[10]).isEqualTo(3.0);
+        assertThat(failures[11]).isZero();
+        assertThat(w.firstSeen("payment_failures")).isEqualTo(T0 + 10);
+    }
+
+    @Test
+    void aMetricKeepsItsKind() {
+        RevisionWindow w = new RevisionWindow("v2", 660);
+        w.addCustom(T0, "revenue", MetricKind.COUNTER, 1);
+        assertThatThrownBy(() -> w.addCustom(T0, "revenue", MetricKind.GAUGE, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("counter");
+    }
+
+    @Test
+    void baselineIsTheStableJustBeforeTheDeployment() {
+        ServiceWindows s = new ServiceWindows("chat-api", "production", 660);
+        for (long t = T0; t < T0 + 300; t++) {
+            s.revision("v1").addRouter(t, 100, 1, 1, latencies(100, 40), 30, 80);
+            s.revision("v1").addCustom(t, "active_users", MetricKind.GAUGE, 500);
+        }
+        Baseline b = s.captureBaseline("v1", java.time.Instant.ofEpochSecond(T0 + 300), 300);
+        assertThat(b.requestsPerSecond()).isEqualTo(100.0);
+        assertThat(b.gauge("active_users").getAsDouble()).isEqualTo(500.0);
+        assertThat(b.gauge("concurrent_connections").getAsDouble()).isEqualTo(30.0);
+        assertThat(b.gauge("latency_p50").getAsDouble()).isCloseTo(40.0, within(0.1));
+        assertThat(b.gauge("error_rate").getAsDouble()).isCloseTo(1.0, within(1e-9));
+    }
+}
