@@ -24,7 +24,7 @@ public final class Traffic {
         for (long i = 0; i < requests; i++) {
             h.recordValue(latenciesMs[(int) (i % latenciesMs.length)] * 1000);
         }
-        w.revision(revision).addRouter(t, requests, errors, errors, h, requests / 4, requests / 2);
+        w.revision(revision).addRouter(t, requests, errors, errors, h, requests / 4, (requests + 1) / 2);
     }
 
     /** Seconds {@code [from, to)} of steady traffic. */
