@@ -204,7 +204,9 @@ public final class RuleParser {
             }
             if (d.compareTo(maxLookback) > 0) {
                 throw new RuleSyntaxException(t.column,
-                        "a duration of at most " + maxLookback.toMinutes() + "m (the history the windows keep)",
+                        "a duration of at most " + (maxLookback.toSeconds() % 60 == 0
+                                ? maxLookback.toMinutes() + "m"
+                                : maxLookback.toSeconds() + "s") + " (the history the windows keep)",
                         t.describe());
             }
             return d;
