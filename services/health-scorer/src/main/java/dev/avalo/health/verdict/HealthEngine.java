@@ -21,6 +21,7 @@ import dev.avalo.health.rule.RuleRegistry;
 import dev.avalo.health.source.alertmanager.AlertBook;
 import dev.avalo.health.source.custom.CustomMetrics;
 import dev.avalo.health.source.router.RouterSamples;
+import dev.avalo.health.window.MetricKind;
 import dev.avalo.health.window.ServiceWindows;
 
 /**
@@ -189,6 +190,11 @@ public final class HealthEngine {
                     if (c.stableRevision() != null) {
                         keep.add(c.stableRevision());
                     }
+                    AlertView view = alerts.view(c.service(), c.environment(), now);
+                    if (view.configured()) {
+                        st.windows.addCustom(c.canaryRevision(), now, "critical_alerts", MetricKind.GAUGE,
+                                view.firingCritical().size());
+                    }
                     List<dev.avalo.health.rule.RuleDefinition> ruleSet = rules.effective(c.service(), c.environment());
                     boolean reportDue = st.lastReport == Long.MIN_VALUE
                             || nowSecond - st.lastReport >= settings.reportIntervalSeconds();
@@ -198,7 +204,6 @@ public final class HealthEngine {
                         assess = !round.newBreaches().isEmpty();
                     }
                     if (assess) {
-                        AlertView view = alerts.view(c.service(), c.environment(), now);
                         Assessment a = st.assessor.assess(st.windows, c, ruleSet, view, now);
                         st.latest = Reports.toWire(a, settings.confidence());
                         st.lastReport = nowSecond;

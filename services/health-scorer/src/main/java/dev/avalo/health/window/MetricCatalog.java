@@ -73,6 +73,9 @@ public final class MetricCatalog {
         counter("auth_attempts", true);
         counter("auth_failures", true);
 
+        // fed by the alert source: critical alerts firing for the service (rules may use it, e.g. critical_alerts > 0 for 1m)
+        gauge("critical_alerts", false, "");
+
         rate("payment_failure_rate", true, "payment_failures", "payment_transactions", false);
         rate("auth_failure_rate", true, "auth_failures", "auth_attempts", false);
         rate("session_failure_rate", true, "session_failures", "sessions", false);

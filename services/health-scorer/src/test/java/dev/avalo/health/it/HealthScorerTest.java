@@ -237,6 +237,42 @@ class HealthScorerTest {
     }
 
     @Test
+    void alertmanagerWebhookFailsTheNoCriticalAlertsGateUntilResolved() throws Exception {
+        String service = "alert-api";
+        Instant start = CLOCK.instant();
+        deploymentEvent(service, "d-alert", "RUNNING", start, start, 1000);
+        await().atMost(WAIT).until(() -> engine.live(service, ENV).isPresent());
+        String webhook = """
+                {"receiver":"avalo","status":"%s","alerts":[{"status":"%s",
+                 "labels":{"alertname":"HighErrorRate","service":"alert-api","environment":"production","severity":"critical"},
+                 "annotations":{"summary":"5xx above 5%%"},"startsAt":"2026-11-24T19:00:00Z","endsAt":"0001-01-01T00:00:00Z",
+                 "generatorURL":"http://prometheus:9090/graph","fingerprint":"4b0e2a5c1d3f6a7b"}],
+                 "groupLabels":{},"commonLabels":{},"commonAnnotations":{},"externalURL":"http://alertmanager:9093",
+                 "version":"4","groupKey":"{}:{}","truncatedAlerts":0}
+                """;
+        given().contentType(ContentType.JSON).body(webhook.formatted("firing", "firing")).post("/api/v1/alerts").then()
+                .statusCode(401);
+        given().auth().oauth2(TestTokens.token("deployer")).contentType(ContentType.JSON)
+                .body(webhook.formatted("firing", "pending")).post("/api/v1/alerts").then().statusCode(400)
+                .body("field", equalTo("alerts[0].status"));
+        given().auth().oauth2(TestTokens.token("deployer")).contentType(ContentType.JSON)
+                .body(webhook.formatted("firing", "firing")).post("/api/v1/alerts").then().statusCode(200)
+                .body("received", equalTo(1));
+        CLOCK.set(start.plusSeconds(10));
+        HealthReport firing = clockwork.tick().stream().filter(r -> r.service().equals(service)).findFirst().orElseThrow();
+        assertThat(firing.gates()).filteredOn(g -> g.gate().equals("no-critical-alerts")).singleElement()
+                .satisfies(g -> assertThat(g.status()).isEqualTo("FAIL"));
+
+        given().auth().oauth2(TestTokens.token("deployer")).contentType(ContentType.JSON)
+                .body(webhook.formatted("resolved", "resolved")).post("/api/v1/alerts").then().statusCode(200);
+        CLOCK.set(start.plusSeconds(20));
+        HealthReport resolved = clockwork.tick().stream().filter(r -> r.service().equals(service)).findFirst()
+                .orElseThrow();
+        assertThat(resolved.gates()).filteredOn(g -> g.gate().equals("no-critical-alerts")).singleElement()
+                .satisfies(g -> assertThat(g.status()).isEqualTo("PASS"));
+    }
+
+    @Test
     void rulesAreListedAndOverriddenPerServiceWithValidation() {
         String admin = TestTokens.token("admin");
         given().auth().oauth2(TestTokens.token("viewer")).get("/api/v1/rules").then().statusCode(200)

@@ -47,7 +47,7 @@ public final class AlertBook {
         }
         TreeSet<String> firing = new TreeSet<>();
         for (Alert a : alerts.values()) {
-            boolean current = a.endsAt() == null || a.endsAt().isAfter(now) || a.endsAt().equals(Instant.EPOCH);
+            boolean current = a.endsAt() == null || a.endsAt().isAfter(now);
             if (current && "critical".equalsIgnoreCase(a.severity()) && service.equals(a.service())
                     && (a.environment() == null || environment.equals(a.environment()))) {
                 firing.add(a.name());
