@@ -26,9 +26,9 @@ import dev.avalo.health.window.RevisionWindow;
 import dev.avalo.health.window.ServiceWindows;
 
 /**
- * Judges one canary: the score over the trailing score window, every rule (a breach means ROLLBACK), the stage gates over the
- * stage so far, combined worst-wins. PROCEED additionally needs every gate of the current stage to PASS (otherwise CONTINUE); a
- * FAILed stage gate pauses. One per canary: it keeps the rules' "since".
+ * Judges one canary: the score over the trailing score window (within the current stage), every rule (a breach means ROLLBACK),
+ * the stage gates over the stage so far, combined worst-wins. PROCEED additionally needs every gate of the current stage to
+ * PASS (otherwise CONTINUE); a FAILed stage gate pauses. One per canary: it keeps the rules' "since".
  */
 public final class Assessor {
 
@@ -80,12 +80,13 @@ public final class Assessor {
         EvaluationContext ctx = context(windows, canary, now);
         RuleBook.Round round = rules.evaluate(ruleSet, ctx);
         long end = ctx.end();
-        long from = end - settings.scoreWindowSeconds();
+        // the score compares like with like: only seconds of the current stage, whose traffic share is the canary's share
+        long from = Math.max(end - settings.scoreWindowSeconds(), canary.stageStartedAt().getEpochSecond());
         RevisionWindow cw = windows.existing(canary.canaryRevision());
         RevisionWindow sw = windows.existing(canary.stableRevision());
         Aggregate c = cw == null ? null : cw.aggregate(from, end);
         Aggregate s = sw == null ? null : sw.aggregate(from, end);
-        HealthScore score = scorer.score(inputs(c, s, canary, windows.baseline()));
+        HealthScore score = scorer.score(inputs(c, s, canary, windows.baseline(), (int) Math.max(1, end - from)));
 
         List<GateOutcome> gateResults = gates.evaluateAll(new GateContext(cw, sw, end, alerts));
         List<String> reasons = new ArrayList<>();
@@ -127,8 +128,7 @@ public final class Assessor {
                 windows.baseline(), end(now));
     }
 
-    ScoreInputs inputs(Aggregate c, Aggregate s, LiveCanary canary, Baseline baseline) {
-        int seconds = settings.scoreWindowSeconds();
+    ScoreInputs inputs(Aggregate c, Aggregate s, LiveCanary canary, Baseline baseline, int seconds) {
         Proportion errors = c == null || c.requests() == 0
                 ? null
                 : evaluator.settings().wilson().interval(Math.min(c.errors(), c.requests()), c.requests());

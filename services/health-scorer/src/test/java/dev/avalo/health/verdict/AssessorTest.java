@@ -137,6 +137,22 @@ class AssessorTest {
     }
 
     @Test
+    void rightAfterAPromotionTheScoreComparesOnlyTheNewStagesSeconds() {
+        // 10 minutes at 1 %, then 30 seconds at 10 %: a window reaching back into stage 1 would see a tenth of the
+        // expected canary throughput and pause a healthy canary
+        Traffic.seconds(w, "v1", T0, T0 + 600, 990, 0, 60);
+        Traffic.seconds(w, "v2", T0, T0 + 600, 10, 0, 60);
+        Traffic.seconds(w, "v1", T0 + 600, T0 + 630, 900, 0, 60);
+        Traffic.seconds(w, "v2", T0 + 600, T0 + 630, 100, 0, 60);
+        LiveCanary stage2 = new LiveCanary("chat-api", "production", "d-1", "v2", "v1", 0.1, "canary-10", STAGE1,
+                Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0 + 600));
+        Assessment a = assessor.assess(w, stage2, rules, QUIET, Instant.ofEpochSecond(T0 + 631));
+        assertThat(a.score().components().get("throughput").value()).isCloseTo(100.0,
+                org.assertj.core.api.Assertions.within(0.5));
+        assertThat(a.canaryRequests()).isEqualTo(100 * 30);
+    }
+
+    @Test
     void worstWins() {
         assertThat(Verdicts.worst(Verdict.PROCEED, Verdict.INSUFFICIENT_DATA)).isEqualTo(Verdict.INSUFFICIENT_DATA);
         assertThat(Verdicts.worst(Verdict.PAUSE, Verdict.INSUFFICIENT_DATA)).isEqualTo(Verdict.PAUSE);
