@@ -51,6 +51,9 @@ public interface HealthConfig {
     /** Alert source. */
     Alerts alerts();
 
+    /** The Prometheus source. */
+    Prometheus prometheus();
+
     /** Rule evaluation settings. */
     interface Rules {
         /** Two-sided confidence of the Wilson interval rates and quantiles are judged with. */
@@ -145,6 +148,23 @@ public interface HealthConfig {
 
         /** Overrides of the stage → gates table, keyed {@code "<environment>.<stage>"}. */
         Map<String, List<String>> stages();
+    }
+
+    /** Prometheus polling; off while {@code url} is unset. */
+    interface Prometheus {
+        /** Base URL, e.g. {@code http://prometheus:9090}; unset: the source is off (a no-op). */
+        java.util.Optional<java.net.URI> url();
+
+        /** How often to poll ({@code off} in tests, which poll by hand). */
+        @WithDefault("5s")
+        String every();
+
+        /** Per-query timeout. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** Canonical metric name → PromQL with {@code {service}}, {@code {environment}}, {@code {revision}}. */
+        Map<String, String> queries();
     }
 
     /** Where critical alerts come from. */

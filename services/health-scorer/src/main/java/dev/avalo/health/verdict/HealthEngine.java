@@ -239,6 +239,19 @@ public final class HealthEngine {
         }
     }
 
+    /** Every canary being judged. */
+    public List<LiveCanary> liveCanaries() {
+        List<LiveCanary> out = new ArrayList<>();
+        for (State st : states.values()) {
+            synchronized (st) {
+                if (st.canary != null) {
+                    out.add(st.canary);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The canary being judged for a service, if any. */
     public Optional<LiveCanary> live(String service, String environment) {
         State st = states.get(service + "." + environment);
