@@ -87,7 +87,7 @@ public class DomainProducer {
         RuleEvaluator evaluator = new RuleEvaluator(ruleSettings);
         StageGates stageGates = new StageGates(gates, wilson, ruleSettings.gaugeStaleSeconds());
         Assessor.Settings assessorSettings = new Assessor.Settings((int) config.scoreWindow().toSeconds(),
-                (int) config.settle().toSeconds());
+                (int) config.settle().toSeconds(), config.scoreMinRequests());
         return new HealthEngine(new HealthEngine.Settings((int) config.retention().toSeconds(),
                 (int) config.baselineWindow().toSeconds(), (int) config.reportInterval().toSeconds(), g.stages(),
                 wilson.describe()), () -> new Assessor(scorer, evaluator, stageGates, assessorSettings), rules, alerts);

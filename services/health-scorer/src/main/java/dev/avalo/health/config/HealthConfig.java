@@ -31,6 +31,10 @@ public interface HealthConfig {
     @WithDefault("5m")
     Duration scoreWindow();
 
+    /** Below this many canary requests in the score window the score covers the whole stage so far. */
+    @WithDefault("400")
+    long scoreMinRequests();
+
     /** Seconds before now that are not yet complete (router samples arrive after their second ends). */
     @WithDefault("2s")
     Duration settle();

@@ -25,6 +25,10 @@ import dev.avalo.health.window.MetricCatalog.Type;
  */
 public final class RuleParser {
 
+    /** Other spellings of canonical names, as the issue and the strategy write them. */
+    private static final java.util.Map<String, String> ALIASES = java.util.Map.of("p50_latency", "latency_p50",
+            "p95_latency", "latency_p95", "p99_latency", "latency_p99", "median_latency", "latency_p50");
+
     /** The longest duration a rule may use: the windows keep this much history. */
     private final Duration maxLookback;
     /** The window of a relative rule without {@code over}. */
@@ -86,9 +90,11 @@ public final class RuleParser {
             if (name.kind != Kind.IDENT) {
                 throw new RuleSyntaxException(name.column, "a metric name", name.describe());
             }
-            Metric metric = MetricCatalog.find(name.text).orElseThrow(() -> new RuleSyntaxException(name.column,
-                    "a known metric (" + String.join(", ", MetricCatalog.all().stream().map(Metric::name).toList()) + ")",
-                    name.describe()));
+            Metric metric = MetricCatalog.find(ALIASES.getOrDefault(name.text, name.text))
+                    .orElseThrow(() -> new RuleSyntaxException(name.column,
+                            "a known metric (" + String.join(", ", MetricCatalog.all().stream().map(Metric::name).toList())
+                                    + ")",
+                            name.describe()));
             Token t = peek();
             Condition c;
             if (t.kind == Kind.IDENT && (t.text.equals("increase") || t.text.equals("drop"))) {

@@ -37,16 +37,19 @@ public final class Assessor {
      *            the trailing window the score is computed over
      * @param settleSeconds
      *            seconds before now that are not yet complete (router samples arrive after their second ends)
+     * @param minScoreRequests
+     *            when the canary had fewer requests than this in the score window, the score is computed over the whole stage
+     *            so far instead (low traffic: more evidence, same traffic share)
      */
-    public record Settings(int scoreWindowSeconds, int settleSeconds) {
+    public record Settings(int scoreWindowSeconds, int settleSeconds, long minScoreRequests) {
         public Settings {
-            if (scoreWindowSeconds < 10 || settleSeconds < 0) {
-                throw new IllegalArgumentException("score window >= 10 s and settle >= 0 s required");
+            if (scoreWindowSeconds < 10 || settleSeconds < 0 || minScoreRequests < 0) {
+                throw new IllegalArgumentException("score window >= 10 s, settle >= 0 s, min requests >= 0 required");
             }
         }
 
         public static Settings defaults() {
-            return new Settings(300, 2);
+            return new Settings(300, 2, 400);
         }
     }
 
@@ -86,6 +89,13 @@ public final class Assessor {
         RevisionWindow sw = windows.existing(canary.stableRevision());
         Aggregate c = cw == null ? null : cw.aggregate(from, end);
         Aggregate s = sw == null ? null : sw.aggregate(from, end);
+        long stageStart = canary.stageStartedAt().getEpochSecond();
+        if (c != null && c.requests() < settings.minScoreRequests() && stageStart < from
+                && cw.cumulativeSince() == stageStart) {
+            c = cw.cumulative();
+            s = sw == null || sw.cumulativeSince() != stageStart ? s : sw.cumulative();
+            from = stageStart;
+        }
         HealthScore score = scorer.score(inputs(c, s, canary, windows.baseline(), (int) Math.max(1, end - from)));
 
         List<GateOutcome> gateResults = gates.evaluateAll(new GateContext(cw, sw, end, alerts));
@@ -139,10 +149,10 @@ public final class Assessor {
         if (c != null && c.routerSeconds() > 0) {
             if (share > 0 && share < 1 && s != null && s.routerSeconds() > 0) {
                 throughput = perShare(c.requestsPerSecond(seconds), share, s.requestsPerSecond(seconds), 1 - share);
-                users = perShare(c.meanUsers(), share, s.meanUsers(), 1 - share);
+                users = perShare(c.meanUsers(seconds), share, s.meanUsers(seconds), 1 - share);
             } else if (share >= 1 && baseline != null) {
                 throughput = ratio(c.requestsPerSecond(seconds), baseline.requestsPerSecond());
-                users = ratio(c.meanUsers(), baseline.usersPerSecond());
+                users = ratio(c.meanUsers(seconds), baseline.usersPerSecond());
             }
         }
         double resource = Double.NaN;

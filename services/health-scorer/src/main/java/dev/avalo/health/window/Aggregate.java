@@ -112,14 +112,17 @@ public final class Aggregate {
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) requests / rangeSeconds);
     }
 
-    /** Mean of the routers' summed in-flight connections per reported second. */
-    public OptionalDouble meanConnections() {
-        return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) connectionSum / routerSeconds);
+    /**
+     * Mean of the routers' summed in-flight connections per second of a range of {@code rangeSeconds} (a second no router
+     * reported counts as none: routers report a revision only when it had traffic).
+     */
+    public OptionalDouble meanConnections(int rangeSeconds) {
+        return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) connectionSum / rangeSeconds);
     }
 
-    /** Mean of the routers' summed distinct users per reported second. */
-    public OptionalDouble meanUsers() {
-        return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) userSum / routerSeconds);
+    /** Mean of the routers' summed distinct users per second of a range of {@code rangeSeconds}. */
+    public OptionalDouble meanUsers(int rangeSeconds) {
+        return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) userSum / rangeSeconds);
     }
 
     /** The sum of a pushed counter; empty when it never arrived in the range. */
@@ -158,8 +161,8 @@ public final class Aggregate {
         }
         return switch (name) {
             case "throughput_rps" -> requestsPerSecond(rangeSeconds);
-            case "active_users" -> meanUsers();
-            case "concurrent_connections" -> meanConnections();
+            case "active_users" -> meanUsers(rangeSeconds);
+            case "concurrent_connections" -> meanConnections(rangeSeconds);
             default -> OptionalDouble.empty();
         };
     }

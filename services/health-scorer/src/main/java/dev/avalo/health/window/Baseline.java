@@ -39,7 +39,7 @@ public record Baseline(String revision, Instant from, Instant to, long requests,
             gauges.put("success_rate", 100.0 - 100.0 * a.errors() / a.requests());
         }
         return new Baseline(stable.revision(), Instant.ofEpochSecond(from), Instant.ofEpochSecond(to), a.requests(),
-                nan(a.requestsPerSecond(seconds)), nan(a.meanUsers()), nan(a.meanConnections()),
+                nan(a.requestsPerSecond(seconds)), nan(a.meanUsers(seconds)), nan(a.meanConnections(seconds)),
                 nan(a.latencyMillis(0.5)), gauges, counters);
     }
 

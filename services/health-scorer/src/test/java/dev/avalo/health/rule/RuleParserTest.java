@@ -49,6 +49,12 @@ class RuleParserTest {
     }
 
     @Test
+    void theIssuesSpellingOfLatencyNamesIsAccepted() {
+        Relative p50 = (Relative) parser.parse("p50_latency increase > 50% vs stable");
+        assertThat(p50.metric().name()).isEqualTo("latency_p50");
+    }
+
+    @Test
     void zeroAndAbsence() {
         Threshold moderation = (Threshold) parser.parse("ai_moderation_success == 0 for 1m");
         assertThat(moderation.op()).isEqualTo(Comparator.EQ);

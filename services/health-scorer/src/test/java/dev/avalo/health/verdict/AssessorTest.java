@@ -153,6 +153,24 @@ class AssessorTest {
     }
 
     @Test
+    void atLowTrafficTheScoreUsesTheWholeStage() {
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 900, 20, 0, 60);
+        for (long t = T0; t < T0 + 900; t += 5) {
+            Traffic.second(w, "v2", t, 1, 0, 60);
+        }
+        Assessment a = assess(0.01, T0 + 901);
+        // 60 requests in the last 5 minutes are too few: the whole stage's 180 count
+        assertThat(a.canaryRequests()).isEqualTo(180);
+        assertThat(a.score().components().get("throughput").value()).isCloseTo(99.0,
+                org.assertj.core.api.Assertions.within(1.0));
+        // the fixture gives a one-request second one user and a 20-request second ten: per share the canary has more
+        assertThat(a.score().components().get("userImpact").value()).isCloseTo(198.0,
+                org.assertj.core.api.Assertions.within(1.0));
+        assertThat(a.score().components().get("userImpact").score()).isEqualTo(100.0);
+    }
+
+    @Test
     void worstWins() {
         assertThat(Verdicts.worst(Verdict.PROCEED, Verdict.INSUFFICIENT_DATA)).isEqualTo(Verdict.INSUFFICIENT_DATA);
         assertThat(Verdicts.worst(Verdict.PAUSE, Verdict.INSUFFICIENT_DATA)).isEqualTo(Verdict.PAUSE);

@@ -31,8 +31,9 @@ class RevisionWindowTest {
         // 100 at 10 ms, 300 at 50 ms: the merged median is 50 ms, the 20th percentile 10 ms
         assertThat(a.latencyMillis(0.5).getAsDouble()).isCloseTo(50.0, within(0.1));
         assertThat(a.latencyMillis(0.2).getAsDouble()).isCloseTo(10.0, within(0.1));
-        assertThat(a.meanConnections().getAsDouble()).isEqualTo(12.0);
-        assertThat(a.meanUsers().getAsDouble()).isEqualTo(100.0);
+        assertThat(a.meanConnections(1).getAsDouble()).isEqualTo(12.0);
+        assertThat(a.meanUsers(1).getAsDouble()).isEqualTo(100.0);
+        assertThat(a.meanUsers(4).getAsDouble()).as("seconds without a sample had no users").isEqualTo(25.0);
     }
 
     @Test
