@@ -11,6 +11,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "avalo.health")
 public interface HealthConfig {
 
+    /** JetStream KV bucket holding the per-service rule overrides. */
+    @WithDefault("avalo-health-rules")
+    String rulesBucket();
+
     /** How often rules are checked ({@code off} in tests, which tick by hand). */
     @WithDefault("1s")
     String tickEvery();

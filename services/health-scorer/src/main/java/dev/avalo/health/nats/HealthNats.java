@@ -78,6 +78,11 @@ public class HealthNats implements MetricsSource {
         return subjects;
     }
 
+    /** The connection, after {@link #start()}. */
+    public Connection connection() {
+        return connection;
+    }
+
     /** Connects, ensures the stream and bucket and subscribes; called once at start. */
     public synchronized void start() {
         if (connection != null) {

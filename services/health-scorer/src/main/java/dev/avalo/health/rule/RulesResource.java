@@ -50,10 +50,12 @@ public class RulesResource {
     }
 
     private final RuleRegistry registry;
+    private final RuleStore store;
     private final SecurityIdentity identity;
 
-    public RulesResource(RuleRegistry registry, SecurityIdentity identity) {
+    public RulesResource(RuleRegistry registry, RuleStore store, SecurityIdentity identity) {
         this.registry = registry;
+        this.store = store;
         this.identity = identity;
     }
 
@@ -78,14 +80,14 @@ public class RulesResource {
 
     @PUT
     @RolesAllowed("admin")
-    @Operation(summary = "Replace a service's rule overrides (admin); an empty list returns it to the defaults")
+    @Operation(summary = "Replace a service's rule overrides (admin, stored in KV); an empty list returns it to the defaults")
     public RulesView put(RulesUpdate body) {
         if (body == null) {
             throw ApiException.badRequest("body", "a JSON body is required");
         }
         DnsLabel.require("service", body.service());
         DnsLabel.require("environment", body.environment());
-        List<RuleDefinition> effective = registry.replace(body.service(), body.environment(), body.rules());
+        List<RuleDefinition> effective = store.save(body.service(), body.environment(), body.rules());
         Log.infof("rules of %s/%s replaced by %s: %d overrides", body.service(), body.environment(),
                 identity.getPrincipal().getName(), body.rules().size());
         return new RulesView(body.service(), body.environment(), effective.stream().map(RuleView::of).toList(),

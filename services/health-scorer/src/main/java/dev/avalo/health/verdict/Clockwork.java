@@ -13,6 +13,7 @@ import io.quarkus.scheduler.Scheduled;
 import dev.avalo.contracts.health.HealthReport;
 import dev.avalo.health.nats.HealthNats;
 import dev.avalo.health.report.ScoreGauges;
+import dev.avalo.health.rule.RuleStore;
 
 /** Starts NATS and drives the engine every second: rules checked, due reports published and exported as gauges. */
 @ApplicationScoped
@@ -22,16 +23,19 @@ public class Clockwork {
     private final HealthNats nats;
     private final ScoreGauges gauges;
     private final Clock clock;
+    private final RuleStore ruleStore;
 
-    public Clockwork(HealthEngine engine, HealthNats nats, ScoreGauges gauges, Clock clock) {
+    public Clockwork(HealthEngine engine, HealthNats nats, ScoreGauges gauges, Clock clock, RuleStore ruleStore) {
         this.engine = engine;
         this.nats = nats;
         this.gauges = gauges;
         this.clock = clock;
+        this.ruleStore = ruleStore;
     }
 
     void start(@Observes StartupEvent event) {
         nats.start();
+        ruleStore.start(nats.connection());
     }
 
     @Scheduled(every = "${avalo.health.tick-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "health-tick")

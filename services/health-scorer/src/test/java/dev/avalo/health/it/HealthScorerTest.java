@@ -76,8 +76,12 @@ class HealthScorerTest {
     }
 
     @AfterAll
-    static void close() {
-        nats.close();
+    static void close() throws Exception {
+        try {
+            nats.connection().keyValueManagement().delete(NatsTestResource.routesBucket() + "-rules");
+        } finally {
+            nats.close();
+        }
     }
 
     private static void deploymentEvent(String service, String id, String state, Instant created, Instant stageStart,
@@ -273,7 +277,7 @@ class HealthScorerTest {
     }
 
     @Test
-    void rulesAreListedAndOverriddenPerServiceWithValidation() {
+    void rulesAreListedAndOverriddenPerServiceWithValidation() throws Exception {
         String admin = TestTokens.token("admin");
         given().auth().oauth2(TestTokens.token("viewer")).get("/api/v1/rules").then().statusCode(200)
                 .body("rules.id", hasItem("error-rate-3m")).body("rules.size()", equalTo(16));
@@ -305,5 +309,16 @@ class HealthScorerTest {
         given().auth().oauth2(TestTokens.token("viewer")).queryParam("service", "search-api")
                 .queryParam("environment", "production").get("/api/v1/rules").then().statusCode(200)
                 .body("rules.id", hasItem("search-latency"));
+
+        // stored in KV, so a restart or another replica sees them; a change stored by another replica applies here
+        String bucket = NatsTestResource.routesBucket() + "-rules";
+        assertThat(nats.kvGet(bucket, "search-api.production")).hasValueSatisfying(
+                v -> assertThat(new String(v, java.nio.charset.StandardCharsets.UTF_8)).contains("search-latency"));
+        nats.connection().keyValue(bucket).put("other-api.production",
+                "[{\"id\":\"cpu-10m\",\"expression\":\"cpu_percent > 70% for 10m\"}]"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.token("viewer"))
+                .queryParam("service", "other-api").queryParam("environment", "production").get("/api/v1/rules").then()
+                .statusCode(200).body("rules.find { it.id == 'cpu-10m' }.expression", equalTo("cpu_percent > 70% for 10m")));
     }
 }
