@@ -103,6 +103,9 @@ public final class HealthEngine {
 
     /** A deployment event's summary: starts, moves or ends the judging of its canary. */
     public void onDeployment(DeploymentView d) {
+        if (d.toRevision() == null || d.toRevision().isBlank() || d.state() == null) {
+            throw new IllegalArgumentException("deployment " + d.id() + " has no toRevision or state");
+        }
         State st = state(d.service(), d.environment());
         synchronized (st) {
             Instant at = d.updatedAt() != null ? d.updatedAt() : d.createdAt();

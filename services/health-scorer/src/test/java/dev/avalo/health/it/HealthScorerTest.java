@@ -37,6 +37,8 @@ import dev.avalo.contracts.health.Verdict;
 import dev.avalo.contracts.metrics.CustomMetric;
 import dev.avalo.contracts.metrics.RouterMetricsSample;
 import dev.avalo.contracts.metrics.StatusCounts;
+import dev.avalo.contracts.route.DesiredRoute;
+import dev.avalo.contracts.route.RouteTarget;
 import dev.avalo.health.verdict.Clockwork;
 import dev.avalo.health.verdict.HealthEngine;
 import dev.avalo.health.window.Histograms;
@@ -176,6 +178,26 @@ class HealthScorerTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("avalo_health_score{environment=\"production\",service=\"chat-api\"}"))
                 .body(containsString("avalo_health_component_score{component=\"errorRate\""));
+    }
+
+    @Test
+    void theRoutesBucketKeepsTheCanarysShareCurrent() throws Exception {
+        String service = "route-api";
+        Instant start = CLOCK.instant();
+        deploymentEvent(service, "d-route", "RUNNING", start, start, 100);
+        await().atMost(WAIT).until(() -> engine.live(service, ENV).isPresent());
+        assertThat(engine.live(service, ENV).orElseThrow().canaryShare()).isEqualTo(0.01);
+        DesiredRoute route = new DesiredRoute(service, ENV, 5, new RouteTarget(service + "-v1", List.of("http://a:8080")),
+                new RouteTarget(service + "-v2", List.of("http://b:8080")), 2500, null, "stage 3 of d-route");
+        nats.connection().keyValue(NatsTestResource.routesBucket()).put(Subjects.routeKey(service, ENV),
+                Json.encode(route));
+        await().atMost(WAIT).until(() -> engine.live(service, ENV).orElseThrow().canaryShare() == 0.25);
+
+        // a malformed event is refused without disturbing the live canary
+        nats.connection().jetStream().publish(subjects.deploymentEvent(service, ENV),
+                "{\"specversion\":\"1.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        deploymentEvent(service, "d-route", "ROLLED_BACK", start, start, 0);
+        await().atMost(WAIT).until(() -> engine.live(service, ENV).isEmpty());
     }
 
     @Test
