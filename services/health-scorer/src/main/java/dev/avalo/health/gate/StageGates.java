@@ -39,22 +39,27 @@ public final class StageGates {
         this.gaugeStaleSeconds = gaugeStaleSeconds;
     }
 
-    /** Evaluates every gate. */
+    /** Evaluates every gate (the stage totals are summed once). */
     public List<GateOutcome> evaluateAll(GateContext ctx) {
+        Aggregate c = ctx.canary() == null ? null : ctx.canary().cumulative();
+        Aggregate s = ctx.stable() == null ? null : ctx.stable().cumulative();
         List<GateOutcome> out = new ArrayList<>(NAMES.size());
         for (String name : NAMES) {
-            out.add(evaluate(name, ctx));
+            out.add(evaluate(name, ctx, c, s));
         }
         return out;
     }
 
     /** Evaluates the gate {@code name}. */
     public GateOutcome evaluate(String name, GateContext ctx) {
+        return evaluate(name, ctx, ctx.canary() == null ? null : ctx.canary().cumulative(),
+                ctx.stable() == null ? null : ctx.stable().cumulative());
+    }
+
+    private GateOutcome evaluate(String name, GateContext ctx, Aggregate c, Aggregate s) {
         if (ctx.canary() == null) {
             return GateOutcome.unknown(name, "no data for the canary yet");
         }
-        Aggregate c = ctx.canary().cumulative();
-        Aggregate s = ctx.stable() == null ? null : ctx.stable().cumulative();
         return switch (name) {
             case "error-rate" -> ratioBelow(name, c.errors(), c.requests(), settings.errorRatePercent(), "error rate");
             case "success-rate" -> successRate(name, c);

@@ -188,12 +188,17 @@ public final class RuleEvaluator {
         Double observed;
         Double lower;
         Double upper;
-        if (m.type() == Type.QUANTILE) {
+        if (m.type() == Type.QUANTILE && status == Status.BREACHED) {
+            // merging the seconds' histograms costs; only a breach reports the quantile itself
             Histogram h = w.aggregate(from, end).latency();
             double[] q = quantileBounds(h, m.quantile());
             observed = q == null ? null : q[0];
             lower = q == null ? null : q[1];
             upper = q == null ? null : q[2];
+        } else if (m.type() == Type.QUANTILE) {
+            observed = null;
+            lower = null;
+            upper = null;
         } else {
             observed = n == 0 ? null : p.pointPercent();
             lower = n == 0 ? null : p.lower() * 100.0;

@@ -35,11 +35,11 @@ public final class Aggregate {
             connectionSum += s.connections;
             userSum += s.users;
             routerSeconds++;
-            if (s.latency != null) {
+            if (s.hasLatency()) {
                 if (latency == null) {
                     latency = Histograms.create();
                 }
-                latency.add(s.latency);
+                s.addLatencyTo(latency);
             }
         }
         if (s.custom != null) {

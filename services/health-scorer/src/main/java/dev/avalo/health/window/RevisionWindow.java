@@ -13,6 +13,9 @@ import org.HdrHistogram.Histogram;
  */
 public final class RevisionWindow {
 
+    /** Seconds this far behind the newest are compacted. */
+    static final int COMPACT_AFTER_SECONDS = 5;
+
     private final String revision;
     private final Second[] ring;
     private final Map<String, Long> firstSeen = new HashMap<>();
@@ -175,7 +178,20 @@ public final class RevisionWindow {
             archived.add(s);
         }
         s.reset(epochSecond);
-        newestSecond = Math.max(newestSecond, epochSecond);
+        if (epochSecond > newestSecond) {
+            // seconds older than a few seconds are settled: keep only their non-empty latency buckets
+            long from = newestSecond == Long.MIN_VALUE
+                    ? epochSecond
+                    : Math.max(newestSecond, epochSecond - ring.length)
+                            - COMPACT_AFTER_SECONDS;
+            for (long t = from; t <= epochSecond - COMPACT_AFTER_SECONDS; t++) {
+                Second old = ring[index(t)];
+                if (old.epochSecond == t) {
+                    old.compact();
+                }
+            }
+            newestSecond = epochSecond;
+        }
         return s;
     }
 

@@ -18,7 +18,10 @@ final class Second implements SecondView {
     long connections;
     long users;
     int routerSamples;
+    /** The latency histogram while the second may still receive samples; null once compacted. */
     Histogram latency;
+    /** The latency histogram once settled. */
+    SparseHistogram compact;
     Map<String, Custom> custom;
 
     /** A pushed metric within the second: the sum of values and how many arrived. */
@@ -45,9 +48,8 @@ final class Second implements SecondView {
         connections = 0;
         users = 0;
         routerSamples = 0;
-        if (latency != null) {
-            latency.reset();
-        }
+        latency = null;
+        compact = null;
         if (custom != null) {
             custom.clear();
         }
@@ -72,6 +74,11 @@ final class Second implements SecondView {
         if (latency != null && latency.getTotalCount() > 0) {
             if (this.latency == null) {
                 this.latency = Histograms.create();
+                if (compact != null) {
+                    // a late sample for a settled second: reopen it
+                    compact.addTo(this.latency);
+                    compact = null;
+                }
             }
             this.latency.add(latency);
         }
@@ -124,14 +131,35 @@ final class Second implements SecondView {
         return users;
     }
 
+    /** Replaces the dense histogram by its non-empty buckets. */
+    void compact() {
+        if (latency != null) {
+            compact = SparseHistogram.of(latency);
+            latency = null;
+        }
+    }
+
+    /** Adds this second's latencies to {@code target}. */
+    void addLatencyTo(Histogram target) {
+        if (latency != null) {
+            target.add(latency);
+        } else if (compact != null) {
+            compact.addTo(target);
+        }
+    }
+
+    boolean hasLatency() {
+        return latency != null || compact != null;
+    }
+
     @Override
     public long countAbove(long micros) {
-        return Histograms.countAbove(latency, micros);
+        return compact != null ? compact.countAbove(micros) : Histograms.countAbove(latency, micros);
     }
 
     @Override
     public long timed() {
-        return latency == null ? 0 : latency.getTotalCount();
+        return compact != null ? compact.total() : latency == null ? 0 : latency.getTotalCount();
     }
 
     @Override

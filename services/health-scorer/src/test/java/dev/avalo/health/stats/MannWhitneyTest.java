@@ -18,10 +18,10 @@ class MannWhitneyTest {
         Random random = new Random(42);
         double[] a = new double[400];
         double[] b = new double[600];
-        Histogram ha = Histograms.create();
-        Histogram hb = Histograms.create();
+        // integers below 2048 are exact in a 3-digit HdrHistogram, so the histograms hold the same values as the arrays
+        Histogram ha = new Histogram(3);
+        Histogram hb = new Histogram(3);
         for (int i = 0; i < a.length; i++) {
-            // integers below 2048 are exact in a 3-digit HdrHistogram, so the histogram holds the same values
             a[i] = 100 + random.nextInt(900) + 30;
             ha.recordValue((long) a[i]);
         }
