@@ -361,19 +361,19 @@ public final class RuleEvaluator {
         long end = ctx.end();
         long from = end - seconds;
         Metric m = r.metric();
-        Aggregate c = canary.aggregate(from, end);
         if (r.reference() == Reference.STABLE) {
             RevisionWindow stable = ctx.stableWindow();
             if (stable == null) {
                 return unknown(rule, r.percent(), "no data for stable " + ctx.stable());
             }
-            Aggregate s = stable.aggregate(from, end);
             if (m.type() == Type.QUANTILE) {
-                return relativeQuantile(rule, r, canary, s, from, end);
+                return relativeQuantile(rule, r, canary, stable.aggregate(from, end), from, end);
             }
+            Aggregate s = stable.counts(from, end);
             if (m.type() == Type.RATE) {
                 return relativeRate(rule, r, canary, s, from, end);
             }
+            Aggregate c = canary.counts(from, end);
             OptionalDouble cv = level(m, c, seconds);
             OptionalDouble sv = level(m, s, seconds);
             if (cv.isEmpty() || sv.isEmpty()) {
@@ -418,7 +418,7 @@ public final class RuleEvaluator {
                 if (rw == null) {
                     continue;
                 }
-                OptionalDouble v = level(m, rw.aggregate(from, end), seconds);
+                OptionalDouble v = level(m, rw.counts(from, end), seconds);
                 if (v.isPresent()) {
                     total += v.getAsDouble();
                     any = true;
@@ -429,6 +429,7 @@ public final class RuleEvaluator {
             }
             current = total;
         } else {
+            Aggregate c = m.type() == Type.QUANTILE ? canary.aggregate(from, end) : canary.counts(from, end);
             OptionalDouble v = m.type() == Type.QUANTILE
                     ? c.latencyMillis(m.quantile())
                     : m.type() == Type.RATE ? rate(m, c) : level(m, c, seconds);

@@ -88,7 +88,7 @@ public final class Assessor {
         RevisionWindow cw = windows.existing(canary.canaryRevision());
         RevisionWindow sw = windows.existing(canary.stableRevision());
         Aggregate c = cw == null ? null : cw.aggregate(from, end);
-        Aggregate s = sw == null ? null : sw.aggregate(from, end);
+        Aggregate s = sw == null ? null : sw.counts(from, end); // the stable's latency is not part of the score
         long stageStart = canary.stageStartedAt().getEpochSecond();
         if (c != null && c.requests() < settings.minScoreRequests() && stageStart < from
                 && cw.cumulativeSince() == stageStart) {

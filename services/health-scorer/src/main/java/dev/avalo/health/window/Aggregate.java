@@ -27,6 +27,17 @@ public final class Aggregate {
         int seconds;
     }
 
+    /** When false, latency histograms are not merged (counts, gauges and counters only: much cheaper). */
+    private final boolean withLatency;
+
+    public Aggregate() {
+        this(true);
+    }
+
+    Aggregate(boolean withLatency) {
+        this.withLatency = withLatency;
+    }
+
     void add(Second s) {
         if (s.hasRouterData()) {
             requests += s.requests;
@@ -35,7 +46,7 @@ public final class Aggregate {
             connectionSum += s.connections;
             userSum += s.users;
             routerSeconds++;
-            if (s.hasLatency()) {
+            if (withLatency && s.hasLatency()) {
                 if (latency == null) {
                     latency = Histograms.create();
                 }

@@ -93,7 +93,16 @@ public final class RevisionWindow {
 
     /** Sums the seconds {@code [from, to)} still in the ring. */
     public Aggregate aggregate(long from, long to) {
-        Aggregate a = new Aggregate();
+        return aggregate(from, to, true);
+    }
+
+    /** Sums the seconds {@code [from, to)} without merging latency histograms (counts, gauges, counters only). */
+    public Aggregate counts(long from, long to) {
+        return aggregate(from, to, false);
+    }
+
+    private Aggregate aggregate(long from, long to, boolean withLatency) {
+        Aggregate a = new Aggregate(withLatency);
         long start = Math.max(from, to - ring.length);
         for (long t = start; t < to; t++) {
             Second s = ring[index(t)];
