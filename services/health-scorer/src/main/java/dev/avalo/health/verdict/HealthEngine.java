@@ -216,6 +216,12 @@ public final class HealthEngine {
                 st.windows.evictIdle(nowSecond, keep);
             }
         }
+        // forget services with nothing left: no canary, no data within the retention
+        states.values().removeIf(st -> {
+            synchronized (st) {
+                return st.canary == null && st.windows.revisions().isEmpty();
+            }
+        });
         return due;
     }
 

@@ -33,9 +33,27 @@ public final class ServiceWindows {
         return environment;
     }
 
-    /** The window of {@code revision}, created on first use. */
+    /** More revisions than this at once for one service is not a deployment but a mistake or an attack. */
+    public static final int MAX_REVISIONS = 16;
+
+    /**
+     * The window of {@code revision}, created on first use.
+     *
+     * @throws dev.avalo.health.source.InvalidSampleException
+     *             when the service already has {@value #MAX_REVISIONS} revisions with data
+     */
     public RevisionWindow revision(String revision) {
-        return revisions.computeIfAbsent(revision, r -> new RevisionWindow(r, retentionSeconds));
+        RevisionWindow w = revisions.get(revision);
+        if (w == null) {
+            if (revisions.size() >= MAX_REVISIONS) {
+                throw new dev.avalo.health.source.InvalidSampleException("revision", service + "/" + environment
+                        + " already has " + MAX_REVISIONS + " revisions with data in the last "
+                        + retentionSeconds / 60 + " minutes");
+            }
+            w = new RevisionWindow(revision, retentionSeconds);
+            revisions.put(revision, w);
+        }
+        return w;
     }
 
     /** The window of {@code revision} if any data arrived for it. */

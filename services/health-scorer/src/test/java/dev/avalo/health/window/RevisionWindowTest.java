@@ -134,6 +134,20 @@ class RevisionWindowTest {
     }
 
     @Test
+    void aServiceHoldsABoundedNumberOfRevisions() {
+        ServiceWindows s = new ServiceWindows("chat-api", "production", 660);
+        for (int i = 0; i < ServiceWindows.MAX_REVISIONS; i++) {
+            s.revision("v" + i).addRouter(T0, 1, 0, 0, null, 0, 0);
+        }
+        assertThatThrownBy(() -> s.revision("one-too-many"))
+                .isInstanceOfSatisfying(dev.avalo.health.source.InvalidSampleException.class,
+                        e -> assertThat(e.field()).isEqualTo("revision"));
+        s.evictIdle(T0 + 661, java.util.Set.of("v0"));
+        assertThat(s.revisions()).extracting(RevisionWindow::revision).containsExactly("v0");
+        assertThat(s.revision("v-new")).isNotNull();
+    }
+
+    @Test
     void baselineIsTheStableJustBeforeTheDeployment() {
         ServiceWindows s = new ServiceWindows("chat-api", "production", 660);
         for (long t = T0; t < T0 + 300; t++) {
