@@ -26,6 +26,7 @@ import dev.avalo.health.config.HealthConfig;
  * Stored sets are validated again when read; an invalid one is logged and ignored.
  */
 @ApplicationScoped
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = RuleOverride.class)
 public class RuleStore {
 
     private final HealthConfig config;
