@@ -40,6 +40,9 @@ public final class RuleEvaluator {
     private static final Set<String> ROUTER_DERIVED = Set.of("requests", "errors", "http_5xx", "throughput_rps",
             "active_users", "concurrent_connections");
 
+    /** How old a stable reference quantile may be (it is computed over minutes). */
+    private static final int REFERENCE_STALE_SECONDS = 5;
+
     private final RuleSettings settings;
 
     public RuleEvaluator(RuleSettings settings) {
@@ -367,7 +370,7 @@ public final class RuleEvaluator {
                 return unknown(rule, r.percent(), "no data for stable " + ctx.stable());
             }
             if (m.type() == Type.QUANTILE) {
-                return relativeQuantile(rule, r, canary, stable.aggregate(from, end), from, end);
+                return relativeQuantile(rule, r, canary, stable, from, end);
             }
             Aggregate s = stable.counts(from, end);
             if (m.type() == Type.RATE) {
@@ -456,14 +459,18 @@ public final class RuleEvaluator {
                         how));
     }
 
-    private RuleResult relativeQuantile(RuleDefinition rule, Relative r, RevisionWindow canary, Aggregate stable, long from,
-            long end) {
+    private RuleResult relativeQuantile(RuleDefinition rule, Relative r, RevisionWindow canary, RevisionWindow stableWindow,
+            long from, long end) {
         Metric m = r.metric();
-        if (stable.requests() < settings.minReferenceRequests() || stable.latency().getTotalCount() == 0) {
+        Aggregate stable = stableWindow.counts(from, end);
+        OptionalDouble reference = stable.requests() < settings.minReferenceRequests()
+                ? OptionalDouble.empty()
+                : stableWindow.quantileMillis(m.quantile(), from, end, REFERENCE_STALE_SECONDS);
+        if (reference.isEmpty()) {
             return unknown(rule, r.percent(), "stable has " + stable.requests() + " requests, the comparison needs "
                     + settings.minReferenceRequests());
         }
-        double ref = stable.latency().getValueAtPercentile(m.quantile() * 100.0) / 1000.0;
+        double ref = reference.getAsDouble();
         double factor = r.direction() == Direction.INCREASE ? 1.0 + r.percent() / 100.0 : 1.0 - r.percent() / 100.0;
         long limitMicros = Math.round(ref * factor * 1000.0);
         long[] kn = new long[2];

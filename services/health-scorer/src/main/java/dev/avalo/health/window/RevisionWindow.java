@@ -96,6 +96,30 @@ public final class RevisionWindow {
         return aggregate(from, to, true);
     }
 
+    private double cachedQuantile = Double.NaN;
+    private double cachedQ = Double.NaN;
+    private long cachedFrom;
+    private long cachedTo;
+
+    /**
+     * A latency quantile in ms over {@code [from, to)}, reusing the value computed for a range of the same length that ended at
+     * most {@code maxStaleSeconds} earlier: a reference median over five minutes barely moves in a few seconds, and merging
+     * five minutes of a busy stable's histograms every second is the costliest thing a rule does. Empty without timed requests.
+     */
+    public java.util.OptionalDouble quantileMillis(double q, long from, long to, int maxStaleSeconds) {
+        if (q == cachedQ && to - from == cachedTo - cachedFrom && to >= cachedTo && to - cachedTo <= maxStaleSeconds) {
+            return Double.isNaN(cachedQuantile)
+                    ? java.util.OptionalDouble.empty()
+                    : java.util.OptionalDouble.of(cachedQuantile);
+        }
+        java.util.OptionalDouble v = aggregate(from, to).latencyMillis(q);
+        cachedQ = q;
+        cachedFrom = from;
+        cachedTo = to;
+        cachedQuantile = v.isPresent() ? v.getAsDouble() : Double.NaN;
+        return v;
+    }
+
     /** Sums the seconds {@code [from, to)} without merging latency histograms (counts, gauges, counters only). */
     public Aggregate counts(long from, long to) {
         return aggregate(from, to, false);

@@ -134,6 +134,24 @@ class RevisionWindowTest {
     }
 
     @Test
+    void aReferenceQuantileIsReusedForAFewSecondsThenRecomputed() {
+        RevisionWindow w = new RevisionWindow("v1", 660);
+        for (long t = T0; t < T0 + 400; t++) {
+            w.addRouter(t, 100, 0, 0, latencies(100, t < T0 + 150 ? 100 : 300), 0, 0);
+        }
+        // half the seconds at 100 ms, half at 300 ms: the median sits at the edge
+        double first = w.quantileMillis(0.5, T0, T0 + 300, 5).getAsDouble();
+        assertThat(first).isCloseTo(100.0, within(1.0));
+        assertThat(w.aggregate(T0 + 3, T0 + 303).latencyMillis(0.5).getAsDouble()).as("fresh").isCloseTo(300.0,
+                within(3.0));
+        // 3 s later the median would be 300 ms, but the reference is reused
+        assertThat(w.quantileMillis(0.5, T0 + 3, T0 + 303, 5).getAsDouble()).isEqualTo(first);
+        // 100 s later it is recomputed
+        assertThat(w.quantileMillis(0.5, T0 + 100, T0 + 400, 5).getAsDouble()).isGreaterThan(first);
+        assertThat(w.quantileMillis(0.5, T0 + 1000, T0 + 1300, 5)).isEmpty();
+    }
+
+    @Test
     void aServiceHoldsABoundedNumberOfRevisions() {
         ServiceWindows s = new ServiceWindows("chat-api", "production", 660);
         for (int i = 0; i < ServiceWindows.MAX_REVISIONS; i++) {
