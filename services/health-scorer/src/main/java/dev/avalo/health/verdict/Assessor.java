@@ -147,12 +147,18 @@ public final class Assessor {
         double throughput = Double.NaN;
         double users = Double.NaN;
         if (c != null && c.routerSeconds() > 0) {
+            // like with like, both ways (DESIGN §6): the canary per unit of its share against the stable over the same
+            // seconds, and the service total against the stable just before the deployment; the worse of the two counts
             if (share > 0 && share < 1 && s != null && s.routerSeconds() > 0) {
                 throughput = perShare(c.requestsPerSecond(seconds), share, s.requestsPerSecond(seconds), 1 - share);
                 users = perShare(c.meanUsers(seconds), share, s.meanUsers(seconds), 1 - share);
-            } else if (share >= 1 && baseline != null) {
-                throughput = ratio(c.requestsPerSecond(seconds), baseline.requestsPerSecond());
-                users = ratio(c.meanUsers(seconds), baseline.usersPerSecond());
+            }
+            if (baseline != null) {
+                throughput = worse(throughput,
+                        ratio(sum(c.requestsPerSecond(seconds), s == null ? null : s.requestsPerSecond(seconds)),
+                                baseline.requestsPerSecond()));
+                users = worse(users, ratio(sum(c.meanUsers(seconds), s == null ? null : s.meanUsers(seconds)),
+                        baseline.usersPerSecond()));
             }
         }
         double resource = Double.NaN;
@@ -182,6 +188,17 @@ public final class Assessor {
             return Double.NaN;
         }
         return canary.getAsDouble() / canaryShare / (stable.getAsDouble() / stableShare) * 100.0;
+    }
+
+    private static OptionalDouble sum(OptionalDouble a, OptionalDouble b) {
+        if (a.isEmpty()) {
+            return a;
+        }
+        return OptionalDouble.of(a.getAsDouble() + (b == null ? 0 : b.orElse(0)));
+    }
+
+    private static double worse(double a, double b) {
+        return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.min(a, b);
     }
 
     private static double ratio(OptionalDouble current, double baseline) {

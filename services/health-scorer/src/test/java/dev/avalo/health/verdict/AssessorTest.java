@@ -171,6 +171,20 @@ class AssessorTest {
     }
 
     @Test
+    void throughputAlsoComparesTheServiceTotalWithThePreDeploymentBaseline() {
+        // before: 1000 rps on the stable; during: 450 + 50 — per share the canary matches the stable, but the service
+        // lost half its traffic
+        Traffic.seconds(w, "v1", T0 - 300, T0, 1000, 0, 60);
+        w.captureBaseline("v1", Instant.ofEpochSecond(T0), 300);
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 300, 450, 0, 60);
+        Traffic.seconds(w, "v2", T0, T0 + 300, 50, 0, 60);
+        Assessment a = assess(0.1, T0 + 301);
+        assertThat(a.score().components().get("throughput").value()).isCloseTo(50.0,
+                org.assertj.core.api.Assertions.within(0.5));
+    }
+
+    @Test
     void worstWins() {
         assertThat(Verdicts.worst(Verdict.PROCEED, Verdict.INSUFFICIENT_DATA)).isEqualTo(Verdict.INSUFFICIENT_DATA);
         assertThat(Verdicts.worst(Verdict.PAUSE, Verdict.INSUFFICIENT_DATA)).isEqualTo(Verdict.PAUSE);
