@@ -45,9 +45,10 @@ public class DomainProducer {
 
     @Produces
     @Singleton
-    AlertBook alerts() {
+    AlertBook alerts(java.time.Clock clock) {
         return switch (config.alerts().source()) {
-            case "alertmanager" -> new AlertBook(true);
+            case "alertmanager" -> new AlertBook(true, config.alerts().heartbeat().orElse(null),
+                    config.alerts().heartbeatMaxAge(), clock);
             case "none" -> new AlertBook(false);
             default -> throw new IllegalStateException("avalo.health.alerts.source must be alertmanager or none, got '"
                     + config.alerts().source() + "'");

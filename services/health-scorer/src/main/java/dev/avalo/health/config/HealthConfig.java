@@ -180,5 +180,15 @@ public interface HealthConfig {
         /** {@code alertmanager} (webhook at {@code POST /api/v1/alerts}) or {@code none}; anything else fails the start. */
         @WithDefault("alertmanager")
         String source();
+
+        /**
+         * An always-firing alert (e.g. {@code Watchdog}) whose arrival shows Alertmanager is wired up; while it is missing for
+         * longer than {@code heartbeat-max-age} the "no critical alerts" gate is UNKNOWN. Unset: no heartbeat is required.
+         */
+        java.util.Optional<String> heartbeat();
+
+        /** How long the source counts as online after the last heartbeat (above Alertmanager's repeat interval). */
+        @WithDefault("15m")
+        Duration heartbeatMaxAge();
     }
 }

@@ -128,6 +128,9 @@ public final class StageGates {
             return new GateOutcome(gate, GateStatus.FAIL, (double) alerts.firingCritical().size(), null, null, null,
                     "critical alerts firing: " + String.join(", ", alerts.firingCritical()));
         }
+        if (!alerts.online()) {
+            return GateOutcome.unknown(gate, "the alert source is silent: its heartbeat alert stopped arriving");
+        }
         return new GateOutcome(gate, GateStatus.PASS, 0.0, null, null, null, "no critical alert firing");
     }
 

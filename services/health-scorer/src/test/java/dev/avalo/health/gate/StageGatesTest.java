@@ -84,6 +84,8 @@ class StageGatesTest {
         assertThat(fail.status()).isEqualTo(GateStatus.FAIL);
         assertThat(fail.detail()).contains("HighErrorRate");
         assertThat(gate("no-critical-alerts").status()).isEqualTo(GateStatus.PASS);
+        GateContext silent = new GateContext(w.existing(CANARY), null, T0 + 10, new AlertView(true, false, List.of()));
+        assertThat(gates.evaluate("no-critical-alerts", silent).status()).isEqualTo(GateStatus.UNKNOWN);
     }
 
     @Test

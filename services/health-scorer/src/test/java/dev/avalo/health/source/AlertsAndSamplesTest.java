@@ -52,6 +52,21 @@ class AlertsAndSamplesTest {
     }
 
     @Test
+    void withAHeartbeatAlertSilenceMeansTheSourceIsDownNotThatNothingFires() {
+        dev.avalo.testing.MutableClock clock = dev.avalo.testing.MutableClock.of(Instant.parse("2026-11-28T10:00:00Z"));
+        AlertBook book = new AlertBook(true, "Watchdog", Duration.ofMinutes(15), clock);
+        assertThat(book.online()).isFalse();
+        assertThat(book.view("chat-api", "production", clock.instant()).online()).isFalse();
+        book.record(new AlertBook.Alert("w", "Watchdog", null, null, "none", true, null));
+        assertThat(book.online()).isTrue();
+        assertThat(book.view("chat-api", "production", clock.instant()).firingCritical()).isEmpty();
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(book.online()).isFalse();
+        assertThat(book.type()).isEqualTo("alertmanager");
+        assertThat(new AlertBook(true).online()).as("no heartbeat configured").isTrue();
+    }
+
+    @Test
     void webhookAlertsAreValidated() {
         AlertmanagerWebhook bad = new AlertmanagerWebhook("4", "firing", "x",
                 List.of(new AlertmanagerWebhook.Alert("pending", java.util.Map.of("alertname", "A"), null, null, null,
