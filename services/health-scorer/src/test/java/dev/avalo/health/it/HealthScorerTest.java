@@ -56,7 +56,45 @@ import dev.avalo.testing.TestTokens;
 @QuarkusTest
 @QuarkusTestResource(value = NatsTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = JwtTestResource.class, restrictToAnnotatedClass = false)
-class HealthScorerTest {
+class HealthScorerTest extends dev.avalo.health.source.MetricsSourceContractTest {
+
+    @Inject
+    dev.avalo.health.nats.HealthNats healthNats;
+
+    @Override
+    protected dev.avalo.health.source.MetricsSource deliveringSource() {
+        return healthNats;
+    }
+
+    @Override
+    protected dev.avalo.health.source.MetricsSource silentSource() {
+        // never started: no connection, no subscriptions
+        return new dev.avalo.health.nats.HealthNats(new dev.avalo.health.config.NatsConfig() {
+            public String url() {
+                return "nats://127.0.0.1:1";
+            }
+
+            public java.util.Optional<String> credentials() {
+                return java.util.Optional.empty();
+            }
+
+            public String subjectPrefix() {
+                return "unused";
+            }
+
+            public String eventsStream() {
+                return "UNUSED";
+            }
+
+            public Duration eventsRetention() {
+                return Duration.ofDays(1);
+            }
+
+            public String routesBucket() {
+                return "unused";
+            }
+        }, engine, null, CLOCK);
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final MutableClock CLOCK = TestClockProducer.CLOCK;

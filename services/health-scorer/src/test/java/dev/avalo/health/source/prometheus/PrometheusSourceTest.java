@@ -37,7 +37,24 @@ import dev.avalo.health.window.MetricKind;
  * The Prometheus source against a real Prometheus (Debian package {@code prometheus}, {@code /usr/bin/prometheus} or
  * {@code AVALO_TEST_PROMETHEUS}) started on a free port, scraping a small test app every second.
  */
-class PrometheusSourceTest {
+class PrometheusSourceTest extends dev.avalo.health.source.MetricsSourceContractTest {
+
+    @Override
+    protected dev.avalo.health.source.MetricsSource deliveringSource() {
+        PrometheusSource source = new PrometheusSource(url, Map.of("cpu_percent", "vector(1)"), Duration.ofSeconds(2));
+        source.poll(List.of(canary()), Instant.now(), (s, e, v) -> {
+        });
+        return source;
+    }
+
+    @Override
+    protected dev.avalo.health.source.MetricsSource silentSource() throws IOException {
+        PrometheusSource source = new PrometheusSource(URI.create("http://127.0.0.1:" + freePort()),
+                Map.of("cpu_percent", "vector(1)"), Duration.ofSeconds(1));
+        source.poll(List.of(canary()), Instant.now(), (s, e, v) -> {
+        });
+        return source;
+    }
 
     private static final String EXPOSITION = """
             # HELP app_cpu_percent CPU use.
