@@ -17,6 +17,8 @@ public final class Wilson {
 
     private final double confidence;
     private final double z;
+    /** {@code χ²(α/2; 2k)} for k = 1..3, the Poisson bounds of the small-count modification. */
+    private final double[] poisson = new double[4];
 
     /** An interval builder for two-sided {@code confidence} (e.g. 0.95). */
     public Wilson(double confidence) {
@@ -25,6 +27,9 @@ public final class Wilson {
         }
         this.confidence = confidence;
         this.z = new NormalDistribution().inverseCumulativeProbability(1.0 - (1.0 - confidence) / 2.0);
+        for (int k = 1; k <= 3; k++) {
+            poisson[k] = new ChiSquaredDistribution(2.0 * k).inverseCumulativeProbability((1.0 - confidence) / 2.0);
+        }
     }
 
     /** The 95 % interval builder. */
@@ -67,7 +72,7 @@ public final class Wilson {
     }
 
     private double poissonLower(long k) {
-        return new ChiSquaredDistribution(2.0 * k).inverseCumulativeProbability((1.0 - confidence) / 2.0);
+        return poisson[(int) k];
     }
 
     /** A short name for reports, e.g. {@code "Wilson 95%"}. */
