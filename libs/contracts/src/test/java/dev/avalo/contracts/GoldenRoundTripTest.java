@@ -136,6 +136,7 @@ class GoldenRoundTripTest {
         assertThat(report.breaches().get(0).samples()).isEqualTo(14820L);
         assertThat(report.gates().get(0).upper()).isEqualTo(99.8);
         assertThat(report.confidence()).isEqualTo("Wilson 95%");
+        assertThat(report.reasons()).hasSize(2).allMatch(r -> !r.isBlank());
     }
 
     @Test
@@ -157,7 +158,8 @@ class GoldenRoundTripTest {
                 java.util.List.of(new dev.avalo.contracts.health.Breach("r", "d", 1.0, 2.0, null)),
                 java.util.List.of(new dev.avalo.contracts.health.GateResult("error-rate", "PASS", 0.4)), null)),
                 java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(encoded).doesNotContain("lower", "upper", "detail", "confidence");
+        assertThat(report.reasons()).isNull();
+        assertThat(encoded).doesNotContain("lower", "upper", "detail", "confidence", "reasons");
     }
 
     @Test

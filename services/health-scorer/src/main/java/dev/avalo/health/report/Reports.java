@@ -36,7 +36,7 @@ public final class Reports {
         HealthScore s = a.score();
         return new HealthReport(a.canary().service(), a.canary().environment(), a.canary().canaryRevision(),
                 a.canary().deploymentId(), a.at(), s.score(), components, a.verdict(), breaches, gates,
-                new SampleCounts(a.canaryRequests(), a.stableRequests()), confidence);
+                new SampleCounts(a.canaryRequests(), a.stableRequests()), confidence, a.reasons());
     }
 
     private static Double round(Double v) {

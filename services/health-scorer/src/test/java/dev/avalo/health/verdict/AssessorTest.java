@@ -114,6 +114,7 @@ class AssessorTest {
         assertThat(a.score().score()).isGreaterThanOrEqualTo(90.0);
         assertThat(a.verdict()).isEqualTo(Verdict.CONTINUE);
         assertThat(a.reasons()).anyMatch(r -> r.contains("error-rate UNKNOWN"));
+        assertThat(Reports.toWire(a, "Wilson 95%").reasons()).anyMatch(r -> r.contains("stage gates not passing"));
     }
 
     @Test
