@@ -63,20 +63,17 @@ public class DomainProducer {
 
     @Produces
     @Singleton
-    Wilson wilson() {
-        return new Wilson(config.rules().confidence());
-    }
-
-    @Produces
-    @Singleton
-    HealthEngine engine(RuleRegistry rules, AlertBook alerts, Wilson wilson) {
+    HealthEngine engine(RuleRegistry rules, AlertBook alerts) {
+        Wilson breachBound = new Wilson(config.rules().confidence());
+        Wilson gateBound = new Wilson(config.gates().confidence());
         HealthConfig.Score s = config.score();
         ScoreSettings score = new ScoreSettings(Map.of(Components.ERROR_RATE, s.weightErrorRate(), Components.LATENCY,
                 s.weightLatency(), Components.THROUGHPUT, s.weightThroughput(), Components.RESOURCE, s.weightResource(),
                 Components.USER_IMPACT, s.weightUserImpact()), s.errorRateZeroAt(), s.latencyGoodMs(), s.latencyZeroMs(),
                 s.proceedAt(), s.continueAt(), s.pauseAt());
         HealthConfig.Rules r = config.rules();
-        RuleSettings ruleSettings = new RuleSettings(wilson, (int) r.resolution().toSeconds(),
+        RuleSettings ruleSettings = new RuleSettings(breachBound, new Wilson(r.sliceConfidence()),
+                (int) r.resolution().toSeconds(),
                 (int) r.gaugeStale().toSeconds(), (int) r.instantWindow().toSeconds(), r.minReferenceRequests());
         GateSettings d = GateSettings.defaults();
         HealthConfig.GatesConfig g = config.gates();
@@ -86,11 +83,12 @@ public class DomainProducer {
                 g.abLatencyEffect(), g.abErrorMarginPercent());
         Scorer scorer = new Scorer(score);
         RuleEvaluator evaluator = new RuleEvaluator(ruleSettings);
-        StageGates stageGates = new StageGates(gates, wilson, ruleSettings.gaugeStaleSeconds());
+        StageGates stageGates = new StageGates(gates, gateBound, ruleSettings.gaugeStaleSeconds());
         Assessor.Settings assessorSettings = new Assessor.Settings((int) config.scoreWindow().toSeconds(),
                 (int) config.settle().toSeconds(), config.scoreMinRequests());
         return new HealthEngine(new HealthEngine.Settings((int) config.retention().toSeconds(),
                 (int) config.baselineWindow().toSeconds(), (int) config.reportInterval().toSeconds(), g.stages(),
-                wilson.describe()), () -> new Assessor(scorer, evaluator, stageGates, assessorSettings), rules, alerts);
+                breachBound.describe() + " for breaches and score bands, " + gateBound.describe() + " for gates"),
+                () -> new Assessor(scorer, evaluator, stageGates, assessorSettings), rules, alerts);
     }
 }

@@ -64,9 +64,18 @@ public interface HealthConfig {
 
     /** Rule evaluation settings. */
     interface Rules {
-        /** Two-sided confidence of the Wilson interval rates and quantiles are judged with. */
-        @WithDefault("0.95")
+        /**
+         * Two-sided confidence of the Wilson interval a rule's breach is judged with (rates, quantiles) and the score's
+         * ROLLBACK/PAUSE bands. Stricter than the gates' by default (99.8 %, i.e. 99.9 % one-sided): rules are looked at every
+         * second over overlapping windows for every canary, so a 95 % bound would roll back healthy low-traffic canaries by
+         * chance.
+         */
+        @WithDefault("0.998")
         double confidence();
+
+        /** Two-sided confidence that shows a slice of a sustained rule's duration was within the threshold. */
+        @WithDefault("0.95")
+        double sliceConfidence();
 
         /** Slice length a sustained rule checks for a contradiction. */
         @WithDefault("2s")
@@ -138,6 +147,10 @@ public interface HealthConfig {
 
     /** Gate thresholds and the stage table. */
     interface GatesConfig {
+        /** Two-sided confidence of the Wilson interval a gate's PASS or FAIL needs. */
+        @WithDefault("0.95")
+        double confidence();
+
         /** "Within baseline": how much worse than the stable the canary may be, percent. */
         @WithDefault("20")
         double baselineTolerancePercent();

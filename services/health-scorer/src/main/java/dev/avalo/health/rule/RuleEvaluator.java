@@ -225,7 +225,7 @@ public final class RuleEvaluator {
             k += ks[i];
             n += ns[i];
         }
-        return decide(settings.wilson().interval(k, n), op, limit) == Status.OK;
+        return decide(settings.sliceWilson().interval(k, n), op, limit) == Status.OK;
     }
 
     /** A quantile's point value and the values at the Wilson bounds of its rank, in ms; null without data. */

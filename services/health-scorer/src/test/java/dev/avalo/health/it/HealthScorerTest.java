@@ -194,7 +194,7 @@ class HealthScorerTest extends dev.avalo.health.source.MetricsSourceContractTest
                 assertThat(g.status()).isEqualTo("PASS");
                 assertThat(g.samples()).isEqualTo(200L * 300);
             });
-            assertThat(r.confidence()).startsWith("Wilson 95%");
+            assertThat(r.confidence()).startsWith("Wilson 99.8% ").contains("for breaches", "Wilson 95% ", "for gates");
             // stage-1 gate "no critical alerts" passes (Alertmanager source, nothing firing), so the verdict may proceed
             assertThat(r.verdict()).isEqualTo(Verdict.PROCEED);
 
