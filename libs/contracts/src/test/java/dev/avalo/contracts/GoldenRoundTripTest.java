@@ -132,6 +132,34 @@ class GoldenRoundTripTest {
             assertThat(b.threshold()).isEqualTo(2.0);
         });
         assertThat(report.gates()).singleElement().satisfies(g -> assertThat(g.status()).isEqualTo("PASS"));
+        assertThat(report.breaches().get(0).lower()).isEqualTo(2.6);
+        assertThat(report.breaches().get(0).samples()).isEqualTo(14820L);
+        assertThat(report.gates().get(0).upper()).isEqualTo(99.8);
+        assertThat(report.confidence()).isEqualTo("Wilson 95%");
+        assertThat(report.reasons()).hasSize(2).allMatch(r -> !r.isBlank());
+    }
+
+    @Test
+    void healthReportWithoutTheOptionalBoundsStillDecodesAndOmitsThem() {
+        String older = """
+                {"service":"chat-api","environment":"production","revision":"chat-api-v123","at":"2026-11-28T10:18:00Z",
+                 "score":93.4,"verdict":"PROCEED",
+                 "breaches":[{"ruleId":"r","description":"d","observed":1.0,"threshold":2.0,"since":"2026-11-28T10:15:00Z"}],
+                 "gates":[{"gate":"error-rate","status":"PASS","observed":0.4}],
+                 "samples":{"canaryRequests":1,"stableRequests":2}}
+                """;
+        HealthReport report = Json.decode(older.getBytes(java.nio.charset.StandardCharsets.UTF_8), HealthReport.class);
+
+        assertThat(report.breaches().get(0).lower()).isNull();
+        assertThat(report.gates().get(0).detail()).isNull();
+        assertThat(report.confidence()).isNull();
+        String encoded = new String(Json.encode(new HealthReport("chat-api", "production", "v2", null,
+                Instant.parse("2026-11-28T10:18:00Z"), 93.4, null, Verdict.PROCEED,
+                java.util.List.of(new dev.avalo.contracts.health.Breach("r", "d", 1.0, 2.0, null)),
+                java.util.List.of(new dev.avalo.contracts.health.GateResult("error-rate", "PASS", 0.4)), null)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(report.reasons()).isNull();
+        assertThat(encoded).doesNotContain("lower", "upper", "detail", "confidence", "reasons");
     }
 
     @Test

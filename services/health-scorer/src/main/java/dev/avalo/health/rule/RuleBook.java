@@ -1,0 +1,51 @@
+package dev.avalo.health.rule;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates a rule set for one canary, second after second, and remembers since when each rule has been breached so that a
+ * report says when a breach began and a new breach can be published at once. Not thread-safe; one per canary.
+ */
+public final class RuleBook {
+
+    private final RuleEvaluator evaluator;
+    private final Map<String, Instant> since = new HashMap<>();
+
+    public RuleBook(RuleEvaluator evaluator) {
+        this.evaluator = evaluator;
+    }
+
+    /** One round's results, and the ids of rules breached now that were not breached in the previous round. */
+    public record Round(List<RuleResult> results, List<String> newBreaches) {
+
+        public List<RuleResult> breaches() {
+            return results.stream().filter(RuleResult::breached).toList();
+        }
+    }
+
+    public Round evaluate(List<RuleDefinition> rules, EvaluationContext ctx) {
+        List<RuleResult> results = new ArrayList<>(rules.size());
+        List<String> fresh = new ArrayList<>();
+        Map<String, Instant> next = new HashMap<>();
+        for (RuleDefinition rule : rules) {
+            RuleResult r = evaluator.evaluate(rule, ctx);
+            if (r.breached()) {
+                Instant earlier = since.get(rule.id());
+                if (earlier == null) {
+                    fresh.add(rule.id());
+                } else if (r.since() == null || earlier.isBefore(r.since())) {
+                    r = r.withSince(earlier);
+                }
+                next.put(rule.id(), r.since() == null ? Instant.ofEpochSecond(ctx.end()) : r.since());
+            }
+            results.add(r);
+        }
+        since.clear();
+        since.putAll(next);
+        return new Round(results, fresh);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.avalo.health.score;
+
+import dev.avalo.health.stats.Proportion;
+
+/**
+ * What the score is computed from; NaN (or null) marks a missing input.
+ *
+ * @param errors
+ *            the canary's errors of its requests with its confidence interval; null without requests
+ * @param p95Millis
+ *            the canary's p95 latency with the values at the bounds of its rank: {point, lower, upper}; null without timed
+ *            requests
+ * @param throughputPercent
+ *            canary throughput per unit of traffic share as a percentage of the stable's (or the service total vs the baseline
+ *            at 100 %)
+ * @param resourcePercent
+ *            max(cpu, memory) of the canary in percent
+ * @param userImpactPercent
+ *            canary users per unit of traffic share as a percentage of the stable's (or the total vs the baseline)
+ */
+public record ScoreInputs(Proportion errors, double[] p95Millis, double throughputPercent, double resourcePercent,
+        double userImpactPercent) {
+}

@@ -1,0 +1,210 @@
+package dev.avalo.health.verdict;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+import dev.avalo.contracts.health.Verdict;
+import dev.avalo.health.gate.AlertView;
+import dev.avalo.health.gate.GateContext;
+import dev.avalo.health.gate.GateOutcome;
+import dev.avalo.health.gate.GateStatus;
+import dev.avalo.health.gate.StageGates;
+import dev.avalo.health.rule.EvaluationContext;
+import dev.avalo.health.rule.RuleBook;
+import dev.avalo.health.rule.RuleDefinition;
+import dev.avalo.health.rule.RuleEvaluator;
+import dev.avalo.health.score.HealthScore;
+import dev.avalo.health.score.ScoreInputs;
+import dev.avalo.health.score.Scorer;
+import dev.avalo.health.stats.Proportion;
+import dev.avalo.health.window.Aggregate;
+import dev.avalo.health.window.Baseline;
+import dev.avalo.health.window.RevisionWindow;
+import dev.avalo.health.window.ServiceWindows;
+
+/**
+ * Judges one canary: the score over the trailing score window (within the current stage), every rule (a breach means ROLLBACK),
+ * the stage gates over the stage so far, combined worst-wins. PROCEED additionally needs every gate of the current stage to
+ * PASS (otherwise CONTINUE); a FAILed stage gate pauses. One per canary: it keeps the rules' "since".
+ */
+public final class Assessor {
+
+    /**
+     * @param scoreWindowSeconds
+     *            the trailing window the score is computed over
+     * @param settleSeconds
+     *            seconds before now that are not yet complete (router samples arrive after their second ends)
+     * @param minScoreRequests
+     *            when the canary had fewer requests than this in the score window, the score is computed over the whole stage
+     *            so far instead (low traffic: more evidence, same traffic share)
+     */
+    public record Settings(int scoreWindowSeconds, int settleSeconds, long minScoreRequests) {
+        public Settings {
+            if (scoreWindowSeconds < 10 || settleSeconds < 0 || minScoreRequests < 0) {
+                throw new IllegalArgumentException("score window >= 10 s, settle >= 0 s, min requests >= 0 required");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(300, 2, 400);
+        }
+    }
+
+    private final Scorer scorer;
+    private final RuleBook rules;
+    private final RuleEvaluator evaluator;
+    private final StageGates gates;
+    private final Settings settings;
+
+    public Assessor(Scorer scorer, RuleEvaluator evaluator, StageGates gates, Settings settings) {
+        this.scorer = scorer;
+        this.evaluator = evaluator;
+        this.rules = new RuleBook(evaluator);
+        this.gates = gates;
+        this.settings = settings;
+    }
+
+    /** The last complete second + 1 at {@code now}. */
+    public long end(Instant now) {
+        return now.getEpochSecond() - settings.settleSeconds() + 1;
+    }
+
+    /** Evaluates the rules only (the every-second check); returns the round. */
+    public RuleBook.Round checkRules(ServiceWindows windows, LiveCanary canary, List<RuleDefinition> ruleSet, Instant now) {
+        return rules.evaluate(ruleSet, context(windows, canary, now));
+    }
+
+    /** A full assessment: rules, score, gates, verdict. */
+    public Assessment assess(ServiceWindows windows, LiveCanary canary, List<RuleDefinition> ruleSet, AlertView alerts,
+            Instant now) {
+        EvaluationContext ctx = context(windows, canary, now);
+        RuleBook.Round round = rules.evaluate(ruleSet, ctx);
+        long end = ctx.end();
+        // the score compares like with like: only seconds of the current stage, whose traffic share is the canary's share
+        long from = Math.max(end - settings.scoreWindowSeconds(), canary.stageStartedAt().getEpochSecond());
+        RevisionWindow cw = windows.existing(canary.canaryRevision());
+        RevisionWindow sw = windows.existing(canary.stableRevision());
+        Aggregate c = cw == null ? null : cw.aggregate(from, end);
+        Aggregate s = sw == null ? null : sw.counts(from, end); // the stable's latency is not part of the score
+        long stageStart = canary.stageStartedAt().getEpochSecond();
+        if (c != null && c.requests() < settings.minScoreRequests() && stageStart < from
+                && cw.cumulativeSince() == stageStart) {
+            c = cw.cumulative();
+            s = sw == null || sw.cumulativeSince() != stageStart ? s : sw.cumulative();
+            from = stageStart;
+        }
+        HealthScore score = scorer.score(inputs(c, s, canary, windows.baseline(), (int) Math.max(1, end - from)));
+
+        List<GateOutcome> gateResults = gates.evaluateAll(new GateContext(cw, sw, end, alerts));
+        List<String> reasons = new ArrayList<>();
+        Verdict verdict = score.verdict();
+        reasons.add("score: " + score.reason());
+        if (!round.breaches().isEmpty()) {
+            verdict = Verdict.ROLLBACK;
+            round.breaches().forEach(b -> reasons.add("rule " + b.rule().id() + " breached: " + b.detail()));
+        }
+        Set<String> stageGates = Set.copyOf(canary.stageGates());
+        List<String> notPassing = new ArrayList<>();
+        boolean failed = false;
+        for (GateOutcome g : gateResults) {
+            if (stageGates.contains(g.gate()) && g.status() != GateStatus.PASS) {
+                notPassing.add(g.gate() + " " + g.status());
+                failed |= g.status() == GateStatus.FAIL;
+            }
+        }
+        for (String g : canary.stageGates()) {
+            if (gateResults.stream().noneMatch(r -> r.gate().equals(g))) {
+                notPassing.add(g + " UNKNOWN (not a gate the scorer knows)");
+            }
+        }
+        if (failed) {
+            verdict = Verdicts.worst(verdict, Verdict.PAUSE);
+        }
+        if (!notPassing.isEmpty()) {
+            if (verdict == Verdict.PROCEED) {
+                verdict = Verdict.CONTINUE;
+            }
+            reasons.add("stage gates not passing: " + String.join(", ", notPassing));
+        }
+        return new Assessment(canary, now, score, round.results(), round.newBreaches(), gateResults, verdict, reasons,
+                c == null ? 0 : c.requests(), s == null ? 0 : s.requests());
+    }
+
+    private EvaluationContext context(ServiceWindows windows, LiveCanary canary, Instant now) {
+        return new EvaluationContext(windows, canary.canaryRevision(), canary.stableRevision(), canary.canaryShare(),
+                windows.baseline(), end(now));
+    }
+
+    ScoreInputs inputs(Aggregate c, Aggregate s, LiveCanary canary, Baseline baseline, int seconds) {
+        Proportion errors = c == null || c.requests() == 0
+                ? null
+                : evaluator.settings().wilson().interval(Math.min(c.errors(), c.requests()), c.requests());
+        double[] p95 = c == null ? null : quantileBounds(c);
+        double share = canary.canaryShare();
+        double throughput = Double.NaN;
+        double users = Double.NaN;
+        if (c != null && c.routerSeconds() > 0) {
+            // like with like, both ways (DESIGN §6): the canary per unit of its share against the stable over the same
+            // seconds, and the service total against the stable just before the deployment; the worse of the two counts
+            if (share > 0 && share < 1 && s != null && s.routerSeconds() > 0) {
+                throughput = perShare(c.requestsPerSecond(seconds), share, s.requestsPerSecond(seconds), 1 - share);
+                users = perShare(c.meanUsers(seconds), share, s.meanUsers(seconds), 1 - share);
+            }
+            if (baseline != null) {
+                throughput = worse(throughput,
+                        ratio(sum(c.requestsPerSecond(seconds), s == null ? null : s.requestsPerSecond(seconds)),
+                                baseline.requestsPerSecond()));
+                users = worse(users, ratio(sum(c.meanUsers(seconds), s == null ? null : s.meanUsers(seconds)),
+                        baseline.usersPerSecond()));
+            }
+        }
+        double resource = Double.NaN;
+        if (c != null) {
+            OptionalDouble cpu = c.gaugeMean("cpu_percent");
+            OptionalDouble mem = c.gaugeMean("memory_percent");
+            if (cpu.isPresent() || mem.isPresent()) {
+                resource = Math.max(cpu.orElse(0), mem.orElse(0));
+            }
+        }
+        return new ScoreInputs(errors, p95, throughput, resource, users);
+    }
+
+    private double[] quantileBounds(Aggregate c) {
+        long n = c.latency().getTotalCount();
+        if (n == 0) {
+            return null;
+        }
+        Proportion rank = evaluator.settings().wilson().interval(Math.round(0.95 * n), n);
+        return new double[]{c.latency().getValueAtPercentile(95) / 1000.0,
+                c.latency().getValueAtPercentile(rank.lower() * 100) / 1000.0,
+                c.latency().getValueAtPercentile(rank.upper() * 100) / 1000.0};
+    }
+
+    private static double perShare(OptionalDouble canary, double canaryShare, OptionalDouble stable, double stableShare) {
+        if (canary.isEmpty() || stable.isEmpty() || stable.getAsDouble() <= 0) {
+            return Double.NaN;
+        }
+        return canary.getAsDouble() / canaryShare / (stable.getAsDouble() / stableShare) * 100.0;
+    }
+
+    private static OptionalDouble sum(OptionalDouble a, OptionalDouble b) {
+        if (a.isEmpty()) {
+            return a;
+        }
+        return OptionalDouble.of(a.getAsDouble() + (b == null ? 0 : b.orElse(0)));
+    }
+
+    private static double worse(double a, double b) {
+        return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.min(a, b);
+    }
+
+    private static double ratio(OptionalDouble current, double baseline) {
+        if (current.isEmpty() || !(baseline > 0)) {
+            return Double.NaN;
+        }
+        return current.getAsDouble() / baseline * 100.0;
+    }
+}

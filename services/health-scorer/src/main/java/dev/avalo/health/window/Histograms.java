@@ -1,0 +1,68 @@
+package dev.avalo.health.window;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.zip.DataFormatException;
+
+import org.HdrHistogram.Histogram;
+
+/** Latency histograms as the router encodes them: microseconds, compressed HdrHistogram V2, base64. */
+public final class Histograms {
+
+    /**
+     * Significant digits of every histogram the scorer creates (1 % resolution is plenty for health decisions and keeps a dense
+     * histogram at some 14 KB instead of 90 KB); auto-resizing, so no highest value to guess.
+     */
+    public static final int SIGNIFICANT_DIGITS = 2;
+
+    private Histograms() {
+    }
+
+    /** An empty auto-resizing histogram. */
+    public static Histogram create() {
+        Histogram h = new Histogram(SIGNIFICANT_DIGITS);
+        h.setAutoResize(true);
+        return h;
+    }
+
+    /**
+     * Decodes the {@code latency} field of a router sample; null or blank gives null.
+     *
+     * @throws IllegalArgumentException
+     *             when it is not base64 of a compressed histogram
+     */
+    public static Histogram decode(String base64) {
+        if (base64 == null || base64.isBlank()) {
+            return null;
+        }
+        try {
+            byte[] bytes = Base64.getDecoder().decode(base64);
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
+        } catch (IllegalArgumentException | DataFormatException | IndexOutOfBoundsException
+                | java.nio.BufferUnderflowException e) {
+            throw new IllegalArgumentException("latency is not a base64 compressed HdrHistogram: " + e.getMessage(), e);
+        }
+    }
+
+    /** Encodes like the router does (for tests and tools). */
+    public static String encode(Histogram h) {
+        ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buffer);
+        byte[] bytes = new byte[length];
+        buffer.flip();
+        buffer.get(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** How many recorded values are strictly above {@code value}. */
+    public static long countAbove(Histogram h, long value) {
+        if (h == null || h.getTotalCount() == 0) {
+            return 0;
+        }
+        if (value >= h.getMaxValue()) {
+            return 0;
+        }
+        long atOrBelow = h.getCountBetweenValues(0, value);
+        return h.getTotalCount() - atOrBelow;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.avalo.health.verdict;
+
+import static dev.avalo.health.Traffic.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.avalo.contracts.health.HealthReport;
+import dev.avalo.contracts.health.Verdict;
+import dev.avalo.health.Traffic;
+import dev.avalo.health.gate.AlertView;
+import dev.avalo.health.gate.GateSettings;
+import dev.avalo.health.gate.StageGates;
+import dev.avalo.health.report.Reports;
+import dev.avalo.health.rule.DefaultRules;
+import dev.avalo.health.rule.RuleDefinition;
+import dev.avalo.health.rule.RuleEvaluator;
+import dev.avalo.health.rule.RuleParser;
+import dev.avalo.health.rule.RuleSettings;
+import dev.avalo.health.score.ScoreSettings;
+import dev.avalo.health.score.Scorer;
+import dev.avalo.health.stats.Wilson;
+import dev.avalo.health.window.MetricKind;
+import dev.avalo.health.window.ServiceWindows;
+
+class AssessorTest {
+
+    private static final List<String> STAGE1 = List.of("error-rate", "latency-p95", "success-rate", "no-critical-alerts");
+    private static final AlertView QUIET = new AlertView(true, List.of());
+
+    private final List<RuleDefinition> rules = DefaultRules.all(RuleParser.defaults());
+    private final Assessor assessor = new Assessor(new Scorer(ScoreSettings.defaults()),
+            new RuleEvaluator(RuleSettings.defaults()), new StageGates(GateSettings.defaults(), Wilson.ninetyFive(), 60),
+            Assessor.Settings.defaults());
+    private final ServiceWindows w = new ServiceWindows("chat-api", "production", 660);
+
+    private LiveCanary canary(double share) {
+        return new LiveCanary("chat-api", "production", "d-1", "v2", "v1", share, "canary-1", STAGE1,
+                Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+    }
+
+    private Assessment assess(double share, long at) {
+        return assessor.assess(w, canary(share), rules, QUIET, Instant.ofEpochSecond(at));
+    }
+
+    private void stageStarts() {
+        w.revision("v1").resetCumulative(T0);
+        w.revision("v2").resetCumulative(T0);
+    }
+
+    @Test
+    void aHealthyCanaryWithPlentyOfTrafficProceeds() {
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 600, 900, 1, 60, 80, 100);
+        Traffic.seconds(w, "v2", T0, T0 + 600, 100, 0, 60, 80, 100);
+        Traffic.pushed(w, "v2", "cpu_percent", MetricKind.GAUGE, T0, T0 + 600, 10);
+        Assessment a = assess(0.1, T0 + 601);
+        assertThat(a.breaches()).isEmpty();
+        assertThat(a.score().score()).isGreaterThan(90.0);
+        assertThat(a.score().missing()).isEmpty();
+        assertThat(a.verdict()).as(String.join("; ", a.reasons())).isEqualTo(Verdict.PROCEED);
+
+        HealthReport report = Reports.toWire(a, "Wilson 95%");
+        assertThat(report.components()).containsOnlyKeys("errorRate", "latency", "throughput", "resource", "userImpact");
+        assertThat(report.gates()).hasSize(StageGates.NAMES.size());
+        assertThat(report.samples().canaryRequests()).isEqualTo(100 * 300);
+        assertThat(report.deploymentId()).isEqualTo("d-1");
+    }
+
+    @Test
+    void aBreachedRuleRollsBackWhateverTheScore() {
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 600, 900, 1, 60);
+        Traffic.seconds(w, "v2", T0, T0 + 600, 100, 0, 60);
+        w.revision("v2").addCustom(T0 + 590, "payment_failures", MetricKind.COUNTER, 2);
+        Assessment a = assess(0.1, T0 + 601);
+        assertThat(a.verdict()).isEqualTo(Verdict.ROLLBACK);
+        assertThat(a.newBreaches()).containsExactly("payment-failures-10m");
+        HealthReport report = Reports.toWire(a, "Wilson 95%");
+        assertThat(report.breaches()).singleElement().satisfies(b -> {
+            assertThat(b.ruleId()).isEqualTo("payment-failures-10m");
+            assertThat(b.description()).isEqualTo("Payment processing failures > 1 in 10 minutes");
+            assertThat(b.observed()).isEqualTo(2.0);
+            assertThat(b.threshold()).isEqualTo(1.0);
+        });
+    }
+
+    @Test
+    void onePercentOfTwentyRpsWithOneErrorHoldsInsteadOfRollingBack() {
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 600, 20, 0, 60);
+        for (long t = T0; t < T0 + 600; t += 5) {
+            Traffic.second(w, "v2", t, 1, t == T0 + 500 ? 1 : 0, 60);
+        }
+        Assessment a = assess(0.01, T0 + 601);
+        // 1 error in 60 requests: 1.7 % → error score 17, point score well below 90
+        assertThat(a.breaches()).isEmpty();
+        assertThat(a.verdict()).as(String.join("; ", a.reasons())).isIn(Verdict.INSUFFICIENT_DATA, Verdict.CONTINUE);
+        assertThat(a.verdict()).isNotIn(Verdict.ROLLBACK, Verdict.PAUSE, Verdict.PROCEED);
+    }
+
+    @Test
+    void aHealthyLowTrafficCanaryIsNotPromotedBeforeItsGatesAreProven() {
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 600, 20, 0, 60);
+        for (long t = T0; t < T0 + 600; t += 5) {
+            Traffic.second(w, "v2", t, 1, 0, 60);
+        }
+        Assessment a = assess(0.01, T0 + 601);
+        // the score is perfect, but 120 clean requests cannot show the error rate is below 2 %
+        assertThat(a.score().score()).isGreaterThanOrEqualTo(90.0);
+        assertThat(a.verdict()).isEqualTo(Verdict.CONTINUE);
+        assertThat(a.reasons()).anyMatch(r -> r.contains("error-rate UNKNOWN"));
+        assertThat(Reports.toWire(a, "Wilson 95%").reasons()).anyMatch(r -> r.contains("stage gates not passing"));
+    }
+
+    @Test
+    void withoutCanaryTrafficTheVerdictIsInsufficientData() {
+        Traffic.seconds(w, "v1", T0, T0 + 600, 20, 0, 60);
+        Assessment a = assess(0.01, T0 + 601);
+        assertThat(a.verdict()).isEqualTo(Verdict.INSUFFICIENT_DATA);
+        assertThat(a.score().score()).isNull();
+        assertThat(Reports.toWire(a, "x").score()).isNull();
+    }
+
+    @Test
+    void aFailedStageGatePauses() {
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 600, 900, 1, 60);
+        Traffic.seconds(w, "v2", T0, T0 + 600, 100, 0, 60);
+        Assessment a = assessor.assess(w, canary(0.1), rules, new AlertView(true, List.of("HighLatency")),
+                Instant.ofEpochSecond(T0 + 601));
+        assertThat(a.verdict()).isEqualTo(Verdict.PAUSE);
+        assertThat(a.reasons()).anyMatch(r -> r.contains("no-critical-alerts FAIL"));
+    }
+
+    @Test
+    void rightAfterAPromotionTheScoreComparesOnlyTheNewStagesSeconds() {
+        // 10 minutes at 1 %, then 30 seconds at 10 %: a window reaching back into stage 1 would see a tenth of the
+        // expected canary throughput and pause a healthy canary
+        Traffic.seconds(w, "v1", T0, T0 + 600, 990, 0, 60);
+        Traffic.seconds(w, "v2", T0, T0 + 600, 10, 0, 60);
+        Traffic.seconds(w, "v1", T0 + 600, T0 + 630, 900, 0, 60);
+        Traffic.seconds(w, "v2", T0 + 600, T0 + 630, 100, 0, 60);
+        LiveCanary stage2 = new LiveCanary("chat-api", "production", "d-1", "v2", "v1", 0.1, "canary-10", STAGE1,
+                Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0 + 600));
+        Assessment a = assessor.assess(w, stage2, rules, QUIET, Instant.ofEpochSecond(T0 + 631));
+        assertThat(a.score().components().get("throughput").value()).isCloseTo(100.0,
+                org.assertj.core.api.Assertions.within(0.5));
+        assertThat(a.canaryRequests()).isEqualTo(100 * 30);
+    }
+
+    @Test
+    void atLowTrafficTheScoreUsesTheWholeStage() {
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 900, 20, 0, 60);
+        for (long t = T0; t < T0 + 900; t += 5) {
+            Traffic.second(w, "v2", t, 1, 0, 60);
+        }
+        Assessment a = assess(0.01, T0 + 901);
+        // 60 requests in the last 5 minutes are too few: the whole stage's 180 count
+        assertThat(a.canaryRequests()).isEqualTo(180);
+        assertThat(a.score().components().get("throughput").value()).isCloseTo(99.0,
+                org.assertj.core.api.Assertions.within(1.0));
+        // the fixture gives a one-request second one user and a 20-request second ten: per share the canary has more
+        assertThat(a.score().components().get("userImpact").value()).isCloseTo(198.0,
+                org.assertj.core.api.Assertions.within(1.0));
+        assertThat(a.score().components().get("userImpact").score()).isEqualTo(100.0);
+    }
+
+    @Test
+    void throughputAlsoComparesTheServiceTotalWithThePreDeploymentBaseline() {
+        // before: 1000 rps on the stable; during: 450 + 50 — per share the canary matches the stable, but the service
+        // lost half its traffic
+        Traffic.seconds(w, "v1", T0 - 300, T0, 1000, 0, 60);
+        w.captureBaseline("v1", Instant.ofEpochSecond(T0), 300);
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 300, 450, 0, 60);
+        Traffic.seconds(w, "v2", T0, T0 + 300, 50, 0, 60);
+        Assessment a = assess(0.1, T0 + 301);
+        assertThat(a.score().components().get("throughput").value()).isCloseTo(50.0,
+                org.assertj.core.api.Assertions.within(0.5));
+    }
+
+    @Test
+    void worstWins() {
+        assertThat(Verdicts.worst(Verdict.PROCEED, Verdict.INSUFFICIENT_DATA)).isEqualTo(Verdict.INSUFFICIENT_DATA);
+        assertThat(Verdicts.worst(Verdict.PAUSE, Verdict.INSUFFICIENT_DATA)).isEqualTo(Verdict.PAUSE);
+        assertThat(Verdicts.worst(Verdict.ROLLBACK, Verdict.CONTINUE)).isEqualTo(Verdict.ROLLBACK);
+    }
+}
