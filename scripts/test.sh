@@ -6,11 +6,15 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-if ! command -v java >/dev/null; then
-    echo "test: installing Java 17 (openjdk-17-jdk-headless)" >&2
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+# the health-scorer's Prometheus source is tested against a real Prometheus, which the test starts itself
+command -v prometheus >/dev/null || missing+=(prometheus)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "test: installing ${missing[*]}" >&2
     if [[ "$(id -u)" -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
     "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 scripts/dev-infra.sh up
 
