@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -22,6 +23,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     final Loop loop;
     ChannelHandlerContext ctx;
+    /** The response encoder's context: writes made through it skip the encoder (proxied responses, already bytes). */
+    ChannelHandlerContext raw;
     String clientAddress = "unknown";
     /** When the last exchange ended (or the connection opened), for the loop's idle sweep. */
     long idleSince = System.nanoTime();
@@ -35,6 +38,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.raw = ctx.pipeline().context(HttpResponseEncoder.class);
     }
 
     @Override

@@ -1,8 +1,12 @@
 package dev.avalo.router.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -13,7 +17,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -35,6 +38,11 @@ final class Exchange {
 
     /** Sticky cookies live a year. */
     private static final String COOKIE_ATTRIBUTES = "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] TE_CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Status recorded when the client went away before its response ended (as nginx logs it). */
     static final int CLIENT_CLOSED = 499;
 
@@ -62,6 +70,8 @@ final class Exchange {
     private boolean recorded;
     private boolean finished;
     private int status;
+    /** The response goes to the client in chunks (re-framed here). */
+    private boolean chunkedOut;
 
     // Loop's deadline-ordered list of exchanges awaiting a response head
     long deadline;
@@ -181,6 +191,7 @@ final class Exchange {
         conn = c;
         c.exchange = this;
         c.keepAlive = true;
+        c.decoder.expectHeadResponse(HttpMethod.HEAD.equals(request.method()));
         c.channel.write(request, c.channel.voidPromise());
         ArrayDeque<HttpContent> h = held;
         if (h != null) {
@@ -252,60 +263,72 @@ final class Exchange {
         }
     }
 
-    void responseHead(HttpResponse response) {
+    void responseHead(RawResponseDecoder.Head head) {
+        ByteBuf lines = head.lines();
         if (responseDone) {
+            lines.release();
             return;
         }
         loop.answered(this);
         responseStarted = true;
-        status = response.status().code();
-        conn.keepAlive = HttpUtil.isKeepAlive(response);
-        HttpHeaders headers = response.headers();
-        Headers.removeHopByHop(headers);
-        headers.add(Headers.X_AVALO_REVISION, side.revisionHeader);
-        if (setCookie != null) {
-            headers.add(HttpHeaderNames.SET_COOKIE, setCookie);
-        }
-        if (http10 && HttpUtil.isTransferEncodingChunked(response)) {
-            // an HTTP/1.0 client cannot read chunks: the body goes as is and the end of the connection ends it
-            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-            keepAlive = false;
-        } else if (mayHaveBody() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
-                && !HttpUtil.isTransferEncodingChunked(response)) {
-            // the upstream delimits the body by closing: re-framed as chunks so the client connection stays reusable
-            // (HTTP/1.0 clients get it as is, delimited by the close)
+        status = head.status();
+        conn.keepAlive = head.keepAlive();
+        RawResponseDecoder.Framing framing = head.framing();
+        if (framing == RawResponseDecoder.Framing.CHUNKED || framing == RawResponseDecoder.Framing.CLOSE) {
             if (http10) {
+                // an HTTP/1.0 client cannot read chunks: the body goes as is and the end of the connection ends it
                 keepAlive = false;
             } else {
-                HttpUtil.setTransferEncodingChunked(response, true);
+                // chunked as received (de-chunked and chunked again), or re-framed when the upstream ends the body by
+                // closing, so the client connection stays reusable
+                chunkedOut = true;
             }
         }
-        if (!keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        lines.writeBytes(side.revisionLine);
+        if (setCookie != null) {
+            lines.writeCharSequence("Set-Cookie: ", StandardCharsets.US_ASCII);
+            lines.writeCharSequence(setCookie, StandardCharsets.US_ASCII);
+            lines.writeBytes(CRLF);
         }
-        client.ctx.write(response, client.ctx.voidPromise());
+        if (chunkedOut) {
+            lines.writeBytes(TE_CHUNKED);
+        }
+        if (!keepAlive) {
+            lines.writeBytes(CONNECTION_CLOSE);
+        } else if (http10) {
+            lines.writeBytes(CONNECTION_KEEP_ALIVE);
+        }
+        lines.writeBytes(CRLF);
+        client.raw.write(lines, client.raw.voidPromise());
     }
 
-    private boolean mayHaveBody() {
-        return status >= 200 && status != 204 && status != 304 && !HttpMethod.HEAD.equals(request.method());
-    }
-
-    void responseContent(HttpContent content) {
+    void responseContent(ByteBuf data) {
         if (responseDone) {
-            content.release();
+            data.release();
             return;
         }
-        if (!(content instanceof LastHttpContent)) {
-            client.ctx.write(content, client.ctx.voidPromise());
+        if (chunkedOut) {
+            ByteBuf size = client.ctx.alloc().buffer(12);
+            ByteBufUtil.writeAscii(size, Integer.toHexString(data.readableBytes()));
+            size.writeBytes(CRLF);
+            client.raw.write(size, client.raw.voidPromise());
+            client.raw.write(data, client.raw.voidPromise());
+            client.raw.write(Unpooled.wrappedBuffer(CRLF), client.raw.voidPromise());
+        } else {
+            client.raw.write(data, client.raw.voidPromise());
+        }
+    }
+
+    void responseEnd() {
+        if (responseDone) {
             return;
         }
         responseDone = true;
+        ByteBuf last = chunkedOut ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
         if (keepAlive) {
-            client.ctx.writeAndFlush(content, client.ctx.voidPromise());
+            client.raw.writeAndFlush(last, client.raw.voidPromise());
         } else {
-            client.ctx.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
+            client.raw.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         }
         UpstreamConnection c = conn;
         conn = null;

@@ -14,9 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.resolver.AddressResolverGroup;
 
 /**
@@ -52,12 +50,10 @@ final class Loop {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // upstream response headers are not re-validated (Netty's decoder has parsed them; they are ours)
-                        ch.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
-                                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
-                                .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false)),
-                                HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
-                                HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE), new UpstreamConnection(Loop.this));
+                        // requests go out through Netty's encoder; responses are read raw (RawResponseDecoder) and passed on
+                        // as bytes, without header maps
+                        ch.pipeline().addLast(new HttpRequestEncoder(), new RawResponseDecoder(),
+                                new UpstreamConnection(Loop.this));
                     }
                 });
     }

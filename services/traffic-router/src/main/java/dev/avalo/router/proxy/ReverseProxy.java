@@ -24,7 +24,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -108,9 +109,10 @@ public final class ReverseProxy {
                     @Override
                     protected void initChannel(Channel ch) {
                         Loop loop = loops.get(ch.eventLoop());
-                        // two handlers only (every handler is a hop for every message); Expect and idle connections are
-                        // handled by ClientConnection and the loop's sweep
-                        ch.pipeline().addLast(new HttpServerCodec(), new ClientConnection(loop));
+                        // few handlers (every handler is a hop for every message); Expect and idle connections are handled
+                        // by ClientConnection and the loop's sweep. Proxied responses bypass the encoder as raw bytes; the
+                        // router's own responses (problems, 100 Continue) go through it.
+                        ch.pipeline().addLast(new HttpRequestDecoder(), new HttpResponseEncoder(), new ClientConnection(loop));
                     }
                 });
         try {

@@ -1,16 +1,14 @@
 package dev.avalo.router.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * One keep-alive connection to an upstream, on one event loop; serves one {@link Exchange} at a time and goes back to its
- * loop's pool in between. Informational responses (1xx other than 101) are dropped: the proxy answers Expect itself.
+ * loop's pool in between. Responses arrive raw from {@link RawResponseDecoder}.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
@@ -21,7 +19,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** Whether the upstream allows reuse after the current response (no {@code Connection: close}, HTTP/1.1). */
     boolean keepAlive = true;
     long idleSince;
-    private boolean informational;
+    RawResponseDecoder decoder;
 
     UpstreamConnection(Loop loop) {
         this.loop = loop;
@@ -30,6 +28,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.channel = ctx.channel();
+        this.decoder = ctx.pipeline().get(RawResponseDecoder.class);
     }
 
     boolean reusable() {
@@ -41,39 +40,25 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         Exchange e = exchange;
         if (e == null) {
             // a response nobody asked for: this connection is out of step, drop it
-            ReferenceCountUtil.release(msg);
+            release(msg);
+            keepAlive = false;
             ctx.close();
             return;
         }
-        if (msg instanceof HttpResponse response) {
-            if (response.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                keepAlive = false;
-                ctx.close();
-                return;
-            }
-            int code = response.status().code();
-            if (code >= 100 && code < 200 && code != 101) {
-                informational = true;
-            } else {
-                e.responseHead(response);
-            }
+        if (msg instanceof RawResponseDecoder.Head head) {
+            e.responseHead(head);
+        } else if (msg instanceof ByteBuf data) {
+            e.responseContent(data);
+        } else if (msg == RawResponseDecoder.END) {
+            e.responseEnd();
         }
-        if (msg instanceof HttpContent content) {
-            if (informational) {
-                content.release();
-                if (content instanceof LastHttpContent) {
-                    informational = false;
-                }
-            } else if (content.decoderResult().isFailure()) {
-                content.release();
-                keepAlive = false;
-                ctx.close();
-            } else if (exchange == e) {
-                e.responseContent(content);
-            } else {
-                content.release();
-            }
+    }
+
+    private static void release(Object msg) {
+        if (msg instanceof RawResponseDecoder.Head head) {
+            head.lines().release();
+        } else {
+            ReferenceCountUtil.release(msg);
         }
     }
 

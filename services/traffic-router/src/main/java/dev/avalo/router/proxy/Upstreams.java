@@ -1,6 +1,7 @@
 package dev.avalo.router.proxy;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -92,6 +93,8 @@ final class Upstreams {
     static final class SideState {
         final String revision;
         final CharSequence revisionHeader;
+        /** {@code X-Avalo-Revision: <revision>} CRLF, as written into proxied response heads. */
+        final byte[] revisionLine;
         final Upstream[] upstreams;
         final RevisionMetrics metrics;
         private final AtomicInteger next = new AtomicInteger();
@@ -99,6 +102,7 @@ final class Upstreams {
         SideState(String revision, Upstream[] upstreams, RevisionMetrics metrics) {
             this.revision = revision;
             this.revisionHeader = AsciiString.cached(revision);
+            this.revisionLine = ("X-Avalo-Revision: " + revision + "\r\n").getBytes(StandardCharsets.US_ASCII);
             this.upstreams = upstreams;
             this.metrics = metrics;
         }
