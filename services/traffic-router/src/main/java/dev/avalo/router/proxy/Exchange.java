@@ -1,5 +1,6 @@
 package dev.avalo.router.proxy;
 
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
@@ -7,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -160,16 +162,23 @@ final class Exchange {
 
     private void connected(Upstream target, ChannelFuture f) {
         connecting = false;
-        if (f.isSuccess()) {
+        boolean ok = f.isSuccess();
+        if (ok && isSelfConnect(f.channel())) {
+            // TCP simultaneous open: nothing listened on the upstream's port and the kernel picked that same port as our
+            // source port, so the socket is connected to itself. That is "connection refused", not an upstream.
+            f.channel().close();
+            ok = false;
+        }
+        if (ok) {
             target.succeeded();
         }
         if (finished || responseDone) {
-            if (f.isSuccess()) {
+            if (ok) {
                 loop.release(target, (UpstreamConnection) f.channel().pipeline().last());
             }
             return;
         }
-        if (!f.isSuccess()) {
+        if (!ok) {
             target.connectFailed();
             if (!retriedConnect) {
                 retriedConnect = true;
@@ -185,6 +194,11 @@ final class Exchange {
             return;
         }
         attach((UpstreamConnection) f.channel().pipeline().last());
+    }
+
+    private static boolean isSelfConnect(Channel ch) {
+        SocketAddress local = ch.localAddress();
+        return local != null && local.equals(ch.remoteAddress());
     }
 
     private void attach(UpstreamConnection c) {
