@@ -65,6 +65,8 @@ public class RouteController {
     static final long RETRY_MIN_MILLIS = 250;
     /** Longest pause between attempts to watch. */
     static final long RETRY_MAX_MILLIS = 2000;
+    /** Consecutive failed attempts to watch on a connected connection after which it is made again. */
+    static final int FORCE_RECONNECT_AFTER = 4;
     /**
      * How long after a reconnect the watch waits for jnats' RESUBSCRIBED event before watching anyway (a JetStream request made
      * before jnats re-subscribed its reply inbox would lose its reply; waiting forever for an event would be worse).
@@ -223,6 +225,29 @@ public class RouteController {
                 Log.debugf("cannot watch KV %s yet (%s); attempt %d failed, retrying in %d ms",
                         nats.config().routesBucket(), e.getMessage(), failures, backoff);
             }
+            if (failures % FORCE_RECONNECT_AFTER == 0) {
+                forceReconnect(failures);
+            }
+        }
+    }
+
+    /**
+     * A connection that says it is connected but on which JetStream keeps not answering is made again: seen after a nats-server
+     * restart, when the client had reconnected to the old process while it was shutting down and then never got a JetStream
+     * answer again, even from the new one.
+     */
+    private void forceReconnect(int failures) {
+        Connection c = nats.connection();
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            return;
+        }
+        Log.warnf("JetStream has not answered %d attempts on this NATS connection; forcing a reconnect", failures);
+        try {
+            c.forceReconnect();
+        } catch (IOException | RuntimeException e) {
+            Log.warnf("forced NATS reconnect failed: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
