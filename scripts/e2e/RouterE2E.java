@@ -354,9 +354,15 @@ public class RouterE2E {
                 sent, sampledCanary, sentCanary));
         require("per-second samples on the metrics subject", all.size() >= 2 && windows >= 2,
                 all.size() + " samples, " + windows + " with traffic");
-        require("sampled requests match the traffic sent", sampled == sent && sampledCanary == sentCanary,
-                String.format(Locale.ROOT, "%d sampled vs %d answered through the router (canary %d vs %d)", sampled,
-                        sent, sampledCanary, sentCanary));
+        // every answer the driver got was a 2xx, so the samples' 2xx must match it exactly; besides those, the router may
+        // have counted a few exchanges the HTTP client abandoned and retried on another connection (recorded as 499)
+        long sampled2xx = all.stream().mapToLong(Sample::s2xx).sum();
+        long sampledCanary2xx = all.stream().filter(s -> s.revision().equals(canary)).mapToLong(Sample::s2xx).sum();
+        require("sampled requests match the traffic sent",
+                sampled2xx == sent && sampledCanary2xx == sentCanary && sampled - sampled2xx <= 10,
+                String.format(Locale.ROOT, "%d sampled 2xx vs %d answered through the router (canary %d vs %d); %d other "
+                        + "exchanges sampled (abandoned by the client)", sampled2xx, sent, sampledCanary2xx, sentCanary,
+                        sampled - sampled2xx));
         long histogramTotal = all.stream().mapToLong(Sample::histogramCount).sum();
         long maxSkew = all.stream().mapToLong(x -> Math.abs(x.histogramCount() - x.requests())).max().orElse(0);
         require("the latency histograms count every request", histogramTotal == sampled, String.format(Locale.ROOT,
