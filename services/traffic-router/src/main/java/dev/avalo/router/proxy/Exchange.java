@@ -4,6 +4,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -392,7 +393,7 @@ final class Exchange {
             c.channel.close();
         }
         fail(504, "upstream-timeout", "Gateway Timeout", "upstream " + upstream + " of revision " + side.revision
-                + " did not respond within " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                + " did not respond within " + TimeUnit.NANOSECONDS.toMillis(
                         loop.proxy.responseTimeoutNanos)
                 + " ms");
     }

@@ -1,6 +1,9 @@
 package dev.avalo.router.proxy;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -87,10 +90,7 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
                     noBody = false;
                 }
                 case LENGTH -> {
-                    int n = (int) Math.min(in.readableBytes(), remaining);
-                    out.add(in.readRetainedSlice(n));
-                    remaining -= n;
-                    if (remaining == 0) {
+                    if (sliceBody(in, out)) {
                         out.add(END);
                         state = State.HEAD;
                     }
@@ -117,10 +117,7 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
                     }
                 }
                 case CHUNK_DATA -> {
-                    int n = (int) Math.min(in.readableBytes(), remaining);
-                    out.add(in.readRetainedSlice(n));
-                    remaining -= n;
-                    if (remaining == 0) {
+                    if (sliceBody(in, out)) {
                         state = State.CHUNK_CRLF;
                     }
                 }
@@ -162,6 +159,14 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
                 }
             }
         }
+    }
+
+    /** Emits up to {@code remaining} body bytes as a retained slice; true once none remain. */
+    private boolean sliceBody(ByteBuf in, List<Object> out) {
+        int n = (int) Math.min(in.readableBytes(), remaining);
+        out.add(in.readRetainedSlice(n));
+        remaining -= n;
+        return remaining == 0;
     }
 
     @Override
@@ -218,7 +223,7 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
         boolean keepAlive = http11;
         boolean chunked = false;
         long contentLength = -1;
-        String connectionTokens = null;
+        List<String> connectionTokens = null;
         boolean dropSome = false;
         // first pass: framing, keep-alive and what to drop
         int i = lineEnd + 1;
@@ -248,14 +253,14 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
                 }
                 contentLength = v;
             } else if (nameIs(in, i, nameLen, "transfer-encoding")) {
-                String te = in.toString(vs, ve - vs, java.nio.charset.StandardCharsets.US_ASCII).trim();
+                String te = in.toString(vs, ve - vs, StandardCharsets.US_ASCII).trim();
                 int comma = te.lastIndexOf(',');
                 chunked = (comma < 0 ? te : te.substring(comma + 1)).trim().equalsIgnoreCase("chunked");
                 if (!chunked) {
                     fail(in, "unsupported Transfer-Encoding " + te);
                 }
             } else if (nameIs(in, i, nameLen, "connection")) {
-                String v = in.toString(vs, ve - vs, java.nio.charset.StandardCharsets.US_ASCII);
+                String v = in.toString(vs, ve - vs, StandardCharsets.US_ASCII);
                 for (String token : v.split(",")) {
                     String t = token.trim();
                     if (t.equalsIgnoreCase("close")) {
@@ -263,7 +268,10 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
                     } else if (t.equalsIgnoreCase("keep-alive")) {
                         keepAlive = true;
                     } else if (!t.isEmpty()) {
-                        connectionTokens = connectionTokens == null ? t : connectionTokens + "," + t;
+                        if (connectionTokens == null) {
+                            connectionTokens = new ArrayList<>(2);
+                        }
+                        connectionTokens.add(t.toLowerCase(Locale.ROOT));
                     }
                 }
             } else if (isHopByHop(in, i, nameLen)) {
@@ -376,9 +384,9 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
                 || nameIs(in, at, len, "upgrade") || (len > 6 && nameIs(in, at, 6, "proxy-"));
     }
 
-    private static boolean listed(String tokens, ByteBuf in, int at, int len) {
-        for (String t : tokens.split(",")) {
-            if (nameIs(in, at, len, t.toLowerCase(java.util.Locale.ROOT))) {
+    private static boolean listed(List<String> lowerCaseTokens, ByteBuf in, int at, int len) {
+        for (String t : lowerCaseTokens) {
+            if (nameIs(in, at, len, t)) {
                 return true;
             }
         }
