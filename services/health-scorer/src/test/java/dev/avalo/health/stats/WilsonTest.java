@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.junit.jupiter.api.Test;
 
 class WilsonTest {
@@ -12,23 +13,28 @@ class WilsonTest {
 
     @Test
     void matchesPublishedWilsonIntervals() {
-        // 95 % Wilson intervals (z = 1.959964)
+        // 95 % Wilson intervals (z = 1.959964), widened to the exact (Clopper-Pearson) ones where those are wider
         Proportion half = wilson.interval(50, 100);
-        assertThat(half.lower()).isCloseTo(0.4038, within(1e-4));
-        assertThat(half.upper()).isCloseTo(0.5962, within(1e-4));
+        assertThat(half.lower()).as("Clopper-Pearson, Wilson would say 0.4038").isCloseTo(0.3983, within(1e-4));
+        assertThat(half.upper()).isCloseTo(0.6017, within(1e-4));
 
         Proportion none = wilson.interval(0, 10);
         assertThat(none.lower()).isZero();
-        assertThat(none.upper()).isCloseTo(0.2775, within(1e-4));
+        assertThat(none.upper()).as("the exact bound 1 − 0.025^(1/10)").isCloseTo(0.3085, within(1e-4));
 
         Proportion one = wilson.interval(1, 10);
         // plain Wilson would say 0.0179; the small-count modification uses the Poisson bound χ²(0.025; 2)/20
         assertThat(one.lower()).isCloseTo(0.00253, within(1e-5));
-        assertThat(one.upper()).isCloseTo(0.4042, within(1e-4));
+        assertThat(one.upper()).as("the exact bound, Wilson would say 0.4042").isCloseTo(0.4450, within(1e-4));
         Proportion nineOfTen = wilson.interval(9, 10);
         assertThat(nineOfTen.upper()).isCloseTo(1 - 0.00253, within(1e-5));
+        assertThat(wilson.interval(0, 200).upper()).as("Wilson 3.84/203.84, wider than the exact 0.0183")
+                .isCloseTo(0.01884, within(1e-5));
         Proportion five = wilson.interval(5, 100);
-        assertThat(five.lower()).as("plain Wilson above the small counts").isCloseTo(0.0215, within(1e-4));
+        // plain Wilson would say 0.0215; the exact (Clopper-Pearson) lower bound Beta(0.025; 5, 96) is lower
+        assertThat(five.lower()).isCloseTo(0.01643, within(1e-4));
+        Proportion many = wilson.interval(500, 1000);
+        assertThat(many.lower()).as("plain Wilson above 100 events and non-events").isCloseTo(0.4691, within(1e-4));
 
         assertThat(wilson.z()).isCloseTo(1.959964, within(1e-6));
     }
@@ -40,6 +46,45 @@ class WilsonTest {
         assertThat(oneErrorInThree.surelyAbove(0.02)).isFalse();
         assertThat(wilson.interval(0, 20).surelyBelow(0.02)).isFalse();
         assertThat(wilson.interval(0, 200).surelyBelow(0.02)).isTrue();
+    }
+
+    /**
+     * The breach test "lower bound past p0" must keep its size: when the true rate is exactly p0, the smallest count that
+     * breaches must occur with at most the one-sided error the confidence promises, for every sample size. Plain Wilson (even
+     * with the Brown-Cai-DasGupta modification) fails this at 99.8 %: 3 errors in 26 requests "proved" more than 2 % (size 1.4
+     * %), 4 in 60 "proved" more than 1 % (size 0.34 %), and every rule is looked at every second.
+     */
+    @Test
+    void theBreachTestKeepsItsSizeAtSmallCounts() {
+        for (double confidence : new double[]{0.998, 0.95}) {
+            Wilson w = new Wilson(confidence);
+            double alpha = (1 - confidence) / 2;
+            for (double p0 : new double[]{0.01, 0.02, 0.05, 0.10, 0.5}) {
+                for (int n = 1; n <= 600; n++) {
+                    assertSize(w, p0, n, alpha);
+                }
+                for (int n : new int[]{1000, 2000, 3600, 6000, 12000}) {
+                    assertSize(w, p0, n, alpha);
+                }
+            }
+        }
+        assertThat(new Wilson(0.998).interval(3, 26).surelyAbove(0.02)).isFalse();
+        assertThat(new Wilson(0.998).interval(4, 60).surelyAbove(0.01)).isFalse();
+        assertThat(new Wilson(0.998).interval(12, 60).surelyAbove(0.02)).as("real evidence still breaches").isTrue();
+    }
+
+    private static void assertSize(Wilson w, double p0, int n, double alpha) {
+        int k = 0;
+        while (k <= n && !w.interval(k, n).surelyAbove(p0)) {
+            k++;
+        }
+        if (k > n) {
+            return; // nothing this small can prove the rate is above p0
+        }
+        double size = 1 - new BinomialDistribution(null, n, p0).cumulativeProbability(k - 1);
+        // exact while the counts are small; above 100 events and non-events plain Wilson, whose skew stays within 1.6×
+        double allowed = Math.min(k, n - k) <= Wilson.EXACT_UP_TO ? alpha * 1.0001 : alpha * 1.6;
+        assertThat(size).as("P(X >= %d | n=%d, p=%s) at %s", k, n, p0, w.describe()).isLessThanOrEqualTo(allowed);
     }
 
     @Test
