@@ -39,6 +39,11 @@ public final class StageGates {
         this.gaugeStaleSeconds = gaugeStaleSeconds;
     }
 
+    /** The confidence bound gates are judged with. */
+    public Wilson wilson() {
+        return wilson;
+    }
+
     /** Evaluates every gate (the stage totals are summed once). */
     public List<GateOutcome> evaluateAll(GateContext ctx) {
         Aggregate c = ctx.canary() == null ? null : ctx.canary().cumulative();

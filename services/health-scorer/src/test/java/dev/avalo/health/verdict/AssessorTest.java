@@ -71,6 +71,36 @@ class AssessorTest {
     }
 
     @Test
+    void aMedianExactlyAtTheRelativeThresholdHoldsTheStageInsteadOfProceeding() {
+        stageStarts();
+        // stable median 80 ms; the canary's requests: half at or below 80 ms, half at 130 ms, i.e. its median is +50 % or more
+        // by the rule's measure (share slower than 1.5 × 80 = 120 ms is exactly 50 %): the 99.8 % breach test cannot prove
+        // "> 50 %", and nothing proves "≤ 50 %" either
+        Traffic.seconds(w, "v1", T0, T0 + 600, 900, 1, 60, 80, 100);
+        Traffic.seconds(w, "v2", T0, T0 + 600, 100, 0, 60, 80, 130, 130);
+        Traffic.pushed(w, "v2", "cpu_percent", MetricKind.GAUGE, T0, T0 + 600, 10);
+        Assessment a = assess(0.1, T0 + 601);
+        assertThat(a.breaches()).isEmpty();
+        assertThat(a.score().score()).isGreaterThan(90.0);
+        assertThat(a.verdict()).as(String.join("; ", a.reasons())).isEqualTo(Verdict.CONTINUE);
+        assertThat(a.reasons()).anySatisfy(r -> assertThat(r).startsWith(
+                "rule median-latency-increase not cleared over the stage: 30000 of 60000 canary requests slower than 120"));
+    }
+
+    @Test
+    void aHealthyLowTrafficCanaryClearsTheRelativeLatencyRuleWithAFewDozenRequests() {
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 1200, 20, 0, 60, 80, 100);
+        for (long t = T0; t < T0 + 1200; t += 5) {
+            Traffic.second(w, "v2", t, 1, 0, t % 3 == 0 ? 60 : t % 3 == 1 ? 80 : 100);
+        }
+        Assessment a = assess(0.01, T0 + 1201);
+        // 240 clean requests prove the gates at 95 %; none is slower than 120 ms, so the relative rule is cleared too
+        assertThat(a.verdict()).as(String.join("; ", a.reasons())).isEqualTo(Verdict.PROCEED);
+        assertThat(a.reasons()).noneSatisfy(r -> assertThat(r).contains("not cleared"));
+    }
+
+    @Test
     void aBreachedRuleRollsBackWhateverTheScore() {
         stageStarts();
         Traffic.seconds(w, "v1", T0, T0 + 600, 900, 1, 60);
