@@ -17,7 +17,18 @@ import dev.avalo.health.stats.Proportion;
  *            max(cpu, memory) of the canary in percent
  * @param userImpactPercent
  *            canary users per unit of traffic share as a percentage of the stable's (or the total vs the baseline)
+ * @param throughputOptimistic
+ *            the throughput ratio with the canary's request count at its upper confidence bound, for the optimistic score (NaN:
+ *            the point value)
+ * @param userImpactOptimistic
+ *            the same for user impact
  */
 public record ScoreInputs(Proportion errors, double[] p95Millis, double throughputPercent, double resourcePercent,
-        double userImpactPercent) {
+        double userImpactPercent, double throughputOptimistic, double userImpactOptimistic) {
+
+    /** Inputs whose throughput and user impact are taken as exact. */
+    public ScoreInputs(Proportion errors, double[] p95Millis, double throughputPercent, double resourcePercent,
+            double userImpactPercent) {
+        this(errors, p95Millis, throughputPercent, resourcePercent, userImpactPercent, Double.NaN, Double.NaN);
+    }
 }

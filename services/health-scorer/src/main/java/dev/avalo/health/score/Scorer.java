@@ -13,11 +13,11 @@ import dev.avalo.contracts.health.Verdict;
  * current/baseline·100 capped, resource 100 − max(cpu, mem), each clamped to 0–100, weighted. Missing components are listed and
  * the weights renormalised over the rest; without error rate or latency there is no score and the verdict is INSUFFICIENT_DATA.
  * <p>
- * The band verdict uses the confidence interval of the error rate and the p95 so that a handful of requests neither pauses nor
- * rolls back a canary: ROLLBACK needs even the optimistic score below the PAUSE line, PAUSE needs the optimistic score below
- * the CONTINUE line (and the point score at or above the PAUSE line, otherwise it cannot be told from ROLLBACK); CONTINUE and
- * PROCEED follow the point score (promotion additionally needs the stage gates, which carry their own confidence bound).
- * Anything else is INSUFFICIENT_DATA.
+ * The band verdict uses the confidence interval of the error rate and the p95 (and, for throughput and user impact, the
+ * canary's request count at its upper bound) so that a handful of requests neither pauses nor rolls back a canary: ROLLBACK
+ * needs even the optimistic score below the PAUSE line, PAUSE needs the optimistic score below the CONTINUE line (and the point
+ * score at or above the PAUSE line, otherwise it cannot be told from ROLLBACK); CONTINUE and PROCEED follow the point score
+ * (promotion additionally needs the stage gates, which carry their own confidence bound). Anything else is INSUFFICIENT_DATA.
  */
 public final class Scorer {
 
@@ -73,6 +73,7 @@ public final class Scorer {
             optimistic[1] = latencyScore(in.p95Millis()[1]);
         }
         double[] others = {in.throughputPercent(), in.resourcePercent(), in.userImpactPercent()};
+        double[] othersHigh = {in.throughputOptimistic(), Double.NaN, in.userImpactOptimistic()};
         for (int i = 0; i < 3; i++) {
             double v = others[i];
             if (!Double.isNaN(v)) {
@@ -81,7 +82,8 @@ public final class Scorer {
                 double s = i == 1 ? resourceScore(v) : ratioScore(v);
                 point[i + 2] = s;
                 pessimistic[i + 2] = s;
-                optimistic[i + 2] = s;
+                // a ratio from a handful of canary requests is as uncertain as their count
+                optimistic[i + 2] = Double.isNaN(othersHigh[i]) ? s : Math.max(s, ratioScore(othersHigh[i]));
             }
         }
         double totalWeight = 0;
