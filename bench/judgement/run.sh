@@ -10,6 +10,7 @@
 #
 # Options: --quick (100 healthy canaries, 20 per regression cohort)  --healthy N (1000)  --bad N (100 per regression cohort)
 #          --seed N (20261128)  --skip-build  --label TEXT (a note stored with the run, e.g. "before the Wilson fix")
+#          --horizon SECONDS (caps every cohort's horizon: a partial run, e.g. only the stage's first minutes)
 # Environment: AVALO_TEST_NATS_URL (default nats://127.0.0.1:4222), BENCH_MAX_SECONDS (5400) bounds the simulation.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ BAD=100
 SEED=20261128
 SKIP_BUILD=0
 LABEL=""
+HORIZON=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) HEALTHY=100; BAD=20; shift ;;
@@ -29,7 +31,8 @@ while [[ $# -gt 0 ]]; do
         --seed) SEED="$2"; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --label) LABEL="$2"; shift 2 ;;
-        *) echo "usage: $0 [--quick] [--healthy 1000] [--bad 100] [--seed 20261128] [--skip-build] [--label TEXT]" >&2; exit 2 ;;
+        --horizon) HORIZON="$2"; shift 2 ;;
+        *) echo "usage: $0 [--quick] [--healthy 1000] [--bad 100] [--seed 20261128] [--skip-build] [--label TEXT] [--horizon SECONDS]" >&2; exit 2 ;;
     esac
 done
 
@@ -61,7 +64,8 @@ set +e
 timeout "${BENCH_MAX_SECONDS:-5400}" ./mvnw -B -f services/health-scorer/pom.xml test \
     -Dtest=JudgementSimulation -Dsurefire.failIfNoSpecifiedTests=false \
     -Davalo.judgement.out="$OUT" -Davalo.judgement.seed="$SEED" \
-    -Davalo.judgement.healthy="$HEALTHY" -Davalo.judgement.bad="$BAD" >"$OUT/simulation.log" 2>&1
+    -Davalo.judgement.healthy="$HEALTHY" -Davalo.judgement.bad="$BAD" ${HORIZON:+-Davalo.judgement.horizon="$HORIZON"} \
+    >"$OUT/simulation.log" 2>&1
 rc=$?
 set -e
 elapsed=$(( $(date +%s) - started ))

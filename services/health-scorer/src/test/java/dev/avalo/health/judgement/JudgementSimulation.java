@@ -59,7 +59,8 @@ import dev.avalo.testing.NatsTestResource;
  * one second, ticks the clockwork and reads the verdicts from the health reports received on {@code <prefix>.evt.health.>}.
  * <p>
  * Run through {@code bench/judgement/run.sh}; skipped unless {@code avalo.judgement.out} is set. Properties:
- * {@code avalo.judgement.seed}, {@code .healthy} (canaries in cohort a), {@code .bad} (canaries per regression cohort).
+ * {@code avalo.judgement.seed}, {@code .healthy} (canaries in cohort a), {@code .bad} (canaries per regression cohort),
+ * {@code .horizon} (caps every cohort's horizon, in seconds after the deployment started; for partial runs).
  */
 @QuarkusTest
 @QuarkusTestResource(value = NatsTestResource.class, restrictToAnnotatedClass = false)
@@ -171,7 +172,13 @@ class JudgementSimulation {
         nats.flush(Duration.ofSeconds(10));
 
         SplittableRandom root = new SplittableRandom(seed);
-        List<Cohort> cohorts = cohorts(healthy, bad);
+        int cap = Integer.getInteger("avalo.judgement.horizon", Integer.MAX_VALUE);
+        List<Cohort> cohorts = cohorts(healthy, bad).stream()
+                .map(c -> c.horizonSeconds() <= cap
+                        ? c
+                        : new Cohort(c.name(), c.question(), c.rps(), c.canary(), c.bad(), cap, c.targetRule(),
+                                c.targetWindowSeconds(), c.count()))
+                .toList();
         List<Canary> all = new ArrayList<>();
         Map<String, Canary> byService = new LinkedHashMap<>();
         int n = 0;
