@@ -144,9 +144,21 @@ public final class HealthEngine {
                 }
             }
             st.canary = new LiveCanary(d.service(), d.environment(), d.id(), d.toRevision(), d.fromRevision(), share,
-                    stage, DefaultStageGates.of(d.environment(), stage, settings.stageGates()), started, stageStart);
+                    stage, gatesOf(d), started, stageStart);
             st.fromRouteOnly = false;
         }
+    }
+
+    /**
+     * The gates the canary must pass to leave its stage: the list the deployment's own strategy sends with the stage (the
+     * orchestrator's, so a strategy edited through its API is judged as edited), else the seeded strategies' lists.
+     */
+    private List<String> gatesOf(DeploymentView d) {
+        if (d.stage() != null && !d.stage().gates().isEmpty()) {
+            return d.stage().gates();
+        }
+        String stage = d.stage() == null ? "pending" : d.stage().name();
+        return DefaultStageGates.of(d.environment(), stage, settings.stageGates());
     }
 
     /**
