@@ -7,6 +7,7 @@ import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
 
 /**
  * Reads client requests without building header maps, the request-side counterpart of {@link RawResponseDecoder}: each head is
@@ -300,6 +301,12 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
     }
 
     /** Parses and consumes the head in {@code [readerIndex, end)}. */
+    /** Bytes allowed in a header value: visible characters, SP, HTAB and obs-text; no other controls, no DEL. */
+    /** Bytes of a token (a header name). */
+    private static final ByteProcessor TOKEN_BYTE = b -> b >= 0 && TOKEN[b];
+
+    private static final ByteProcessor VALUE_BYTE = b -> (b >= 0x20 || b < 0 || b == '\t') && b != 0x7f;
+
     private Head parseHead(ChannelHandlerContext ctx, ByteBuf in, int end) {
         int start = in.readerIndex();
         int lineEnd = in.indexOf(start, end, (byte) '\n');
@@ -358,9 +365,9 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
                 error = "obsolete line folding";
                 break;
             }
-            int colon = i;
-            while (colon < le && TOKEN[in.getByte(colon) & 0xff]) {
-                colon++;
+            int colon = in.forEachByte(i, le - i, TOKEN_BYTE);
+            if (colon < 0) {
+                colon = le;
             }
             if (colon == le || in.getByte(colon) != ':') {
                 error = "bad header name";
@@ -370,14 +377,9 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
                 error = "empty header name";
                 break;
             }
-            for (int k = colon + 1; k < le; k++) {
-                int c = in.getByte(k) & 0xff;
-                if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                    error = c == '\r' ? "bare CR" : "control character in a header value";
-                    break;
-                }
-            }
-            if (error != null) {
+            int bad = colon + 1 < le ? in.forEachByte(colon + 1, le - colon - 1, VALUE_BYTE) : -1;
+            if (bad >= 0) {
+                error = in.getByte(bad) == '\r' ? "bare CR" : "control character in a header value";
                 break;
             }
             int nameLen = colon - i;
