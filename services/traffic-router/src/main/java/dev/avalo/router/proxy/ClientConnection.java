@@ -164,10 +164,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         updateAutoRead();
     }
 
+    /** What this connection last set autoRead to (only this event loop sets it; the channel's flag is volatile). */
+    private boolean autoRead = true;
+
     /** Reads from the client unless something is held back: too many held messages, or the exchange asks to pause. */
     void updateAutoRead() {
         boolean want = (pipelined == null || pipelined.size() < MAX_HELD) && (current == null || current.wantsClientReads());
-        if (ctx.channel().config().isAutoRead() != want) {
+        if (autoRead != want) {
+            autoRead = want;
             ctx.channel().config().setAutoRead(want);
         }
     }
