@@ -28,6 +28,7 @@ CREATE TABLE scheduler.incidents (
 CREATE INDEX incidents_open ON scheduler.incidents (resolved_at) WHERE resolved_at IS NULL;
 
 CREATE TABLE scheduler.overrides (
+    seq             bigserial UNIQUE,
     id              text PRIMARY KEY,
     at              timestamptz NOT NULL,
     service         text        NOT NULL,
@@ -51,7 +52,7 @@ CREATE TABLE scheduler.audit (
 
 CREATE TABLE scheduler.announcements (
     freeze_id   text PRIMARY KEY,
-    freeze      jsonb       NOT NULL,
+    freeze_view jsonb       NOT NULL,
     reason      text,
     declared_by text,
     started_at  timestamptz NOT NULL,

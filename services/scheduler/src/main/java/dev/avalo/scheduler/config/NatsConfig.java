@@ -28,4 +28,8 @@ public interface NatsConfig {
     /** How long the events stream keeps events. */
     @WithDefault("30d")
     Duration eventsRetention();
+
+    /** The KV bucket of desired routes: shared by every service's NATS settings, unused by the scheduler. */
+    @WithDefault("avalo-routes")
+    String routesBucket();
 }

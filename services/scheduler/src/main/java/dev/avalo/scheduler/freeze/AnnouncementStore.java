@@ -22,7 +22,7 @@ public class AnnouncementStore {
     /** Claims the started announcement; false when it was already made. */
     public boolean claimStart(Freeze f, Instant at) {
         return jdbc.update("""
-                INSERT INTO scheduler.announcements (freeze_id, freeze, reason, declared_by, started_at)
+                INSERT INTO scheduler.announcements (freeze_id, freeze_view, reason, declared_by, started_at)
                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (freeze_id) DO NOTHING""", f.id(), Jdbc.json(f.view()), f.reason(),
                 f.declaredBy(), at) == 1;
     }
@@ -36,7 +36,7 @@ public class AnnouncementStore {
     public List<Started> open() {
         return jdbc.query("SELECT * FROM scheduler.announcements WHERE ended_at IS NULL ORDER BY started_at, freeze_id",
                 rs -> new Started(dev.avalo.contracts.Json.decode(
-                        rs.getString("freeze").getBytes(java.nio.charset.StandardCharsets.UTF_8), ActiveFreeze.class),
+                        rs.getString("freeze_view").getBytes(java.nio.charset.StandardCharsets.UTF_8), ActiveFreeze.class),
                         rs.getString("reason"), rs.getString("declared_by")));
     }
 

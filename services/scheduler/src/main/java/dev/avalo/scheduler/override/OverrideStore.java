@@ -37,9 +37,9 @@ public class OverrideStore {
                 o.recordedAt());
     }
 
-    /** Newest first. */
+    /** Newest first (by insertion, not by clock: a stepped test clock records many at one instant). */
     public List<Override> recent(int limit) {
-        return jdbc.query("SELECT * FROM scheduler.overrides ORDER BY recorded_at DESC, id LIMIT ?", rs -> {
+        return jdbc.query("SELECT * FROM scheduler.overrides ORDER BY seq DESC LIMIT ?", rs -> {
             List<String> reasons;
             try {
                 reasons = Json.mapper().readValue(rs.getString("blocked_reasons"), new TypeReference<List<String>>() {
