@@ -445,13 +445,20 @@ class SchedulerTest {
         assertThat(reply.activeFreezes()).extracting(f -> f.id()).containsExactlyInAnyOrder(freezeId,
                 "incident-" + incident);
 
-        // the announcements survive too: the restarted watcher does not repeat the incident's started event
+        // the announcements survive too: at the moment the incident opened (announced by the first process) the restarted
+        // watcher publishes nothing; a day later it announces the freeze that started since, once
         List<String> published = new java.util.ArrayList<>();
         FreezeWatcher again = new FreezeWatcher(calendar, new FreezeStore(jdbc), new IncidentStore(jdbc),
                 new AnnouncementStore(jdbc), (subject, type, id, s, data) -> published.add(type + " " + id), subjects,
                 clock);
-        clock.set(pt("2027-04-06T10:00").plusSeconds(1));
+        clock.set(pt("2027-04-06T10:00"));
         again.tick();
+        assertThat(published).noneMatch(p -> p.contains("incident-" + incident) || p.contains(freezeId));
+        clock.set(pt("2027-04-07T11:00"));
+        again.tick();
+        again.tick();
+        assertThat(published).filteredOn(p -> p.contains(freezeId)).containsExactly("avalo.schedule.freeze.started "
+                + "freeze-started-" + freezeId);
         assertThat(published).noneMatch(p -> p.contains("incident-" + incident));
     }
 
