@@ -36,13 +36,6 @@ public class IncidentStore {
         return jdbc.one("SELECT * FROM scheduler.incidents WHERE id = ?", IncidentStore::map, id);
     }
 
-    /** Incidents open at some point after {@code from}: unresolved ones and those resolved after it. */
-    public List<Incident> relevantSince(Instant from) {
-        return jdbc.query(
-                "SELECT * FROM scheduler.incidents WHERE resolved_at IS NULL OR resolved_at > ? ORDER BY opened_at, id",
-                IncidentStore::map, from);
-    }
-
     /** Every incident overlapping [from, to). */
     public List<Incident> overlapping(Instant from, Instant to) {
         return jdbc.query("""

@@ -111,10 +111,11 @@ public class SchedulerNats implements EventSink {
         if (schedule == null) {
             return false;
         }
+        Dispatcher d = null;
         try {
             Connection c = connection();
             ensureStream(c);
-            Dispatcher d = c.createDispatcher();
+            d = c.createDispatcher();
             d.subscribe(subjects.scheduleCheck(), QUEUE, m -> workers.execute(() -> check(m)));
             ConsumerConfiguration cc = ConsumerConfiguration.builder().durable(DURABLE).deliverGroup(QUEUE)
                     .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).ackWait(Duration.ofSeconds(30))
@@ -125,6 +126,13 @@ public class SchedulerNats implements EventSink {
             Log.infof("listening on %s and %s", subjects.scheduleCheck(), subjects.incidentEvents());
             return true;
         } catch (IOException | JetStreamApiException | RuntimeException e) {
+            if (d != null) {
+                try {
+                    connection.closeDispatcher(d); // half set up: the next attempt subscribes afresh
+                } catch (RuntimeException ignored) {
+                    // closing anyway
+                }
+            }
             Log.warnf("NATS not ready (%s); REST keeps working, retrying", e.getMessage());
             return false;
         }
