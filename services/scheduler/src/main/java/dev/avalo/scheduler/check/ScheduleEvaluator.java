@@ -139,6 +139,8 @@ public final class ScheduleEvaluator {
             if (!m.blocked()) {
                 return t;
             }
+            // freezes in force cover [t, latest end) together, so nothing earlier can be allowed; without one, only a
+            // window edge or midnight can unblock
             Instant jump = null;
             for (Freeze f : m.freezes()) {
                 if (f.endsAt() == null) {
@@ -148,8 +150,7 @@ public final class ScheduleEvaluator {
                     jump = f.endsAt();
                 }
             }
-            Instant edge = nextEdge(policy, t);
-            t = jump != null && jump.isAfter(edge) ? jump : edge;
+            t = jump != null ? jump : nextEdge(policy, t);
         }
         return null;
     }

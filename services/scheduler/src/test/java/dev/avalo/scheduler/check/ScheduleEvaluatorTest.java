@@ -139,6 +139,14 @@ class ScheduleEvaluatorTest {
         assertThat(inside.verdict()).isEqualTo(ScheduleVerdict.BLOCKED);
         assertThat(inside.reasons()).anyMatch(r -> r.startsWith("freeze: Super Bowl traffic (ad-hoc, high-traffic event)"));
         assertThat(inside.nextAllowedAt()).isEqualTo(pt("2027-02-11T12:00"));
+        // asked an hour before it ends: allowed at its end, not at the next window edge (14:00)
+        assertThat(EVALUATOR.evaluate(PRODUCTION, "chat-api", pt("2027-02-11T11:00"), List.of(superBowl)).nextAllowedAt())
+                .isEqualTo(pt("2027-02-11T12:00"));
+        // a freeze ending inside a late night: allowed when the late night ends
+        Freeze overnight = new Freeze("f-2", "Overnight migration", Freeze.AD_HOC, pt("2027-02-09T12:00"),
+                pt("2027-02-10T02:00"), null, Set.of(), Set.of(), "admin");
+        assertThat(EVALUATOR.evaluate(PRODUCTION, "billing", pt("2027-02-09T13:00"), List.of(overnight)).nextAllowedAt())
+                .isEqualTo(pt("2027-02-10T07:00"));
         Evaluation other = EVALUATOR.evaluate(PRODUCTION, "billing", pt("2027-02-10T11:00"), List.of(superBowl));
         assertThat(other.verdict()).isEqualTo(ScheduleVerdict.PREFERRED);
         // not for staging: an untargeted ad-hoc freeze follows the environment's calendar-freeze setting
