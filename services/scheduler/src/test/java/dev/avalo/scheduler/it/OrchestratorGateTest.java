@@ -61,8 +61,13 @@ class OrchestratorGateTest {
 
     @BeforeAll
     static void startOrchestrator() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(JAR), "the orchestrator jar " + JAR.toAbsolutePath()
-                + " is not built; run the root build (./mvnw verify) or package services/orchestrator first");
+        String missing = "the orchestrator jar " + JAR.toAbsolutePath()
+                + " is not built; run the root build (./mvnw verify) or package services/orchestrator first";
+        if (System.getenv("CI") != null) {
+            // CI runs the root build, which packages the orchestrator first: a missing jar there is a failure, not a skip
+            assertThat(JAR).as(missing).isRegularFile();
+        }
+        Assumptions.assumeTrue(Files.isRegularFile(JAR), missing);
         database = "avalo_t_orch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         admin("CREATE DATABASE " + database);
         int port;
