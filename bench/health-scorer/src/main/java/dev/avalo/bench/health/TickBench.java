@@ -245,6 +245,7 @@ public final class TickBench {
             }
         }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         TickBench bench = new TickBench(canaries, sync);
         long start = T_DEPLOY - BASELINE;
         // windows full: the last deployment started at least the retention before the first measured tick
@@ -277,6 +278,7 @@ public final class TickBench {
             Histogram rule = new Histogram(3_600_000_000_000L, 3);
             Histogram report = new Histogram(3_600_000_000_000L, 3);
             Histogram all = new Histogram(3_600_000_000_000L, 3);
+            Histogram cpu = new Histogram(3_600_000_000_000L, 3);
             long reports = 0;
             long maxReports = 0;
             long breaching = 0;
@@ -285,8 +287,13 @@ public final class TickBench {
                 long i0 = System.nanoTime();
                 bench.ingest(t - 1);
                 long t0 = System.nanoTime();
+                long c0 = threads.getCurrentThreadCpuTime();
                 List<HealthReport> due = bench.engine.tick(Instant.ofEpochSecond(t));
                 long took = System.nanoTime() - t0;
+                cpu.recordValue(Math.max(1, threads.getCurrentThreadCpuTime() - c0));
+                if (System.getenv("BENCH_TRACE") != null) {
+                    System.err.printf(Locale.ROOT, "tick %d: %d reports, %.1f ms%n", t, due.size(), took / 1e6);
+                }
                 ingestNanos += t0 - i0;
                 all.recordValue(took);
                 // a tick that published many reports is a report tick (score + gates for every canary due)
@@ -307,23 +314,27 @@ public final class TickBench {
             String line = String.format(Locale.ROOT,
                     "{\"round\":%d,\"canaries\":%d,\"reportSpread\":\"%s\",\"ticks\":%d,"
                             + "\"all\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"meanMs\":%.2f},"
+                            + "\"tickThreadCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
                             + "\"ruleTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
                             + "\"reportTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
                             + "\"reports\":%d,\"maxReportsPerTick\":%d,\"reportsWithBreaches\":%d,"
                             + "\"ingestPerSecondMs\":%.1f,\"heapAfterGcMiB\":%.0f,\"heapFullWindowsMiB\":%.0f,\"fillSeconds\":%.1f}",
                     r, canaries, sync ? "synchronized" : "staggered", measured, ms(all.getValueAtPercentile(50)),
-                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), all.getMean() / 1e6, rule.getTotalCount(),
+                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), all.getMean() / 1e6,
+                    ms(cpu.getValueAtPercentile(50)), ms(cpu.getValueAtPercentile(99)), cpu.getMean() / 1e6,
+                    rule.getTotalCount(),
                     ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)), ms(rule.getMaxValue()),
                     report.getTotalCount(), ms(report.getValueAtPercentile(50)), ms(report.getValueAtPercentile(99)),
                     ms(report.getMaxValue()), reports, maxReports, breaching, ms(ingestNanos) / measured,
                     heap / 1048576.0, heapFull / 1048576.0, fillNanos / 1e9);
             lines.add(line);
             System.err.printf(Locale.ROOT,
-                    "bench: round %d (%s): all ticks p50 %.1f ms p99 %.1f ms max %.1f ms | rule ticks %d p50 %.1f p99 %.1f | "
+                    "bench: round %d (%s): all ticks p50 %.1f ms p99 %.1f ms max %.1f ms (tick thread CPU p50 %.1f ms) | rule ticks %d p50 %.1f p99 %.1f | "
                             + "report ticks %d p50 %.1f p99 %.1f | %d reports (max %d in a tick) | heap %.0f MiB%n",
                     r, sync ? "synchronized" : "staggered", ms(all.getValueAtPercentile(50)),
-                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), rule.getTotalCount(),
-                    ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)), report.getTotalCount(),
+                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), ms(cpu.getValueAtPercentile(50)),
+                    rule.getTotalCount(), ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)),
+                    report.getTotalCount(),
                     ms(report.getValueAtPercentile(50)), ms(report.getValueAtPercentile(99)), reports, maxReports,
                     heap / 1048576.0);
         }

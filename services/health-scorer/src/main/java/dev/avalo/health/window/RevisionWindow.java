@@ -51,37 +51,57 @@ public final class RevisionWindow {
     private final List<Threshold> thresholds = new ArrayList<>();
     private final RangeLatency[] ranges = new RangeLatency[MAX_RANGES];
     private long rangeUses;
-    private final Map<String, Long> firstSeen = new HashMap<>();
     private long firstRouterSecond = Long.MAX_VALUE;
     private long newestSecond = Long.MIN_VALUE;
     private long cumulativeSince = Long.MIN_VALUE;
     /** Everything since {@link #cumulativeSince}, kept up to date at ingestion. */
     private Aggregate running = new Aggregate();
 
-    /** A pushed metric's column: per slot the sum of the values that arrived, how many, and their kind. */
-    private static final class CustomColumn {
+    /**
+     * A pushed metric's column: per slot the sum of the values that arrived, how many (negative for a counter, positive for a
+     * gauge) and the second they belong to, so that a slot taken over by a newer second needs no clearing.
+     */
+    private final class CustomColumn {
         final String name;
         final int index;
         final double[] sum;
         final int[] count;
-        /** 0: nothing this second; otherwise the {@link MetricKind} ordinal + 1. */
-        final byte[] kind;
+        final int[] at;
+        long firstSeen = Long.MAX_VALUE;
+        /** The running total's figures of this metric (null until needed, and after a reset). */
+        Aggregate.Custom running;
 
         CustomColumn(String name, int index, int len) {
             this.name = name;
             this.index = index;
             this.sum = new double[len];
             this.count = new int[len];
-            this.kind = new byte[len];
+            this.at = new int[len];
         }
 
-        /** Counter: the increments' sum; gauge: the mean of the values seen in this second. */
+        /** 0 when nothing arrived for slot {@code i}'s second, else {@link #COUNTER} or {@link #GAUGE}. */
+        int kind(int i) {
+            int n = count[i];
+            if (n == 0 || at[i] != (int) sec[i]) {
+                return 0;
+            }
+            return n < 0 ? COUNTER : GAUGE;
+        }
+
+        /** The raw sum of slot {@code i}'s second, 0 when nothing arrived. */
+        double rawSum(int i) {
+            return kind(i) == 0 ? 0.0 : sum[i];
+        }
+
+        /** Counter: the increments' sum; gauge: the mean of the values seen in this second (for a present slot). */
         double value(int i) {
-            return kind[i] == COUNTER ? sum[i] : sum[i] / count[i];
+            int n = count[i];
+            return n < 0 ? sum[i] : sum[i] / n;
         }
     }
 
-    private static final byte COUNTER = (byte) (MetricKind.COUNTER.ordinal() + 1);
+    private static final int COUNTER = 1;
+    private static final int GAUGE = 2;
 
     /** Requests slower than {@code micros}, per slot. */
     private static final class Threshold {
@@ -185,8 +205,9 @@ public final class RevisionWindow {
         CustomColumn c = custom.get(name);
         if (c != null) {
             int held = ring(epochSecond);
-            if (sec[held] == epochSecond && c.kind[held] != 0 && c.kind[held] != kind.ordinal() + 1) {
-                MetricKind had = MetricKind.values()[c.kind[held] - 1];
+            int k = sec[held] == epochSecond ? c.kind(held) : 0;
+            if (k != 0 && k != kindCode(kind)) {
+                MetricKind had = k == COUNTER ? MetricKind.COUNTER : MetricKind.GAUGE;
                 throw new IllegalArgumentException("metric '" + name + "' is a " + had.name().toLowerCase()
                         + ", got a " + kind.name().toLowerCase() + " sample");
             }
@@ -200,23 +221,29 @@ public final class RevisionWindow {
             custom.put(name, c);
             customColumns.add(c);
         }
-        int before = c.count[i];
-        double meanBefore = before == 0 ? 0.0 : c.sum[i] / before;
-        c.kind[i] = (byte) (kind.ordinal() + 1);
-        c.sum[i] += value;
-        c.count[i]++;
+        int k = c.kind(i);
+        int before = k == 0 ? 0 : Math.abs(c.count[i]);
+        double sumBefore = k == 0 ? 0.0 : c.sum[i];
+        c.at[i] = (int) epochSecond;
+        c.sum[i] = sumBefore + value;
+        c.count[i] = kind == MetricKind.COUNTER ? -(before + 1) : before + 1;
         if (epochSecond >= cumulativeSince) {
-            Aggregate.Custom agg = running.customFigures(name);
+            Aggregate.Custom agg = c.running;
+            if (agg == null) {
+                agg = c.running = running.customFigures(name);
+            }
             if (kind == MetricKind.COUNTER) {
                 agg.counterSum += value;
             } else {
-                agg.gaugeSum += before == 0 ? value : c.sum[i] / c.count[i] - meanBefore;
+                agg.gaugeSum += before == 0 ? value : c.sum[i] / (before + 1) - sumBefore / before;
             }
             if (before == 0) {
                 agg.seconds++;
             }
         }
-        firstSeen.merge(name, epochSecond, Math::min);
+        if (epochSecond < c.firstSeen) {
+            c.firstSeen = epochSecond;
+        }
         return true;
     }
 
@@ -261,11 +288,10 @@ public final class RevisionWindow {
         for (Threshold th : thresholds) {
             th.above[i] = 0;
         }
-        for (CustomColumn c : customColumns) {
-            c.sum[i] = 0;
-            c.count[i] = 0;
-            c.kind[i] = 0;
-        }
+    }
+
+    private static int kindCode(MetricKind kind) {
+        return kind == MetricKind.COUNTER ? COUNTER : GAUGE;
     }
 
     private int ring(long epochSecond) {
@@ -346,13 +372,13 @@ public final class RevisionWindow {
             case ERRORS -> errors[i];
             case HTTP_5XX -> s5xx[i];
             case NONE -> 0.0;
-            default -> customColumns.get(column - CUSTOM_BASE).sum[i];
+            default -> customColumns.get(column - CUSTOM_BASE).rawSum(i);
         };
     }
 
     /** True when the pushed metric of column {@code column} arrived in slot {@code i}'s second. */
     public boolean hasAt(int column, int i) {
-        return column >= CUSTOM_BASE && customColumns.get(column - CUSTOM_BASE).kind[i] != 0;
+        return column >= CUSTOM_BASE && customColumns.get(column - CUSTOM_BASE).kind(i) != 0;
     }
 
     // ---------------------------------------------------------------- latency thresholds
@@ -417,7 +443,8 @@ public final class RevisionWindow {
 
     /** The first second the pushed metric {@code name} arrived, or {@link Long#MAX_VALUE}. */
     public long firstSeen(String name) {
-        return firstSeen.getOrDefault(name, Long.MAX_VALUE);
+        CustomColumn c = custom.get(name);
+        return c == null ? Long.MAX_VALUE : c.firstSeen;
     }
 
     /** The newest second with any data, or {@link Long#MIN_VALUE}. */
@@ -474,11 +501,12 @@ public final class RevisionWindow {
         Aggregate.Custom agg = null;
         for (long t = start; t < to; t++) {
             int i = ring(t);
-            if (sec[i] == t && c.kind[i] != 0) {
+            int k = sec[i] == t ? c.kind(i) : 0;
+            if (k != 0) {
                 if (agg == null) {
                     agg = new Aggregate.Custom();
                 }
-                if (c.kind[i] == COUNTER) {
+                if (k == COUNTER) {
                     agg.counterSum += c.sum[i];
                 } else {
                     agg.gaugeSum += c.value(i);
@@ -596,7 +624,7 @@ public final class RevisionWindow {
         long start = kind == MetricKind.GAUGE ? from - staleSeconds : from;
         for (long t = Math.max(start, to - len); t < to; t++) {
             int i = ring(t);
-            boolean has = sec[i] == t && c.kind[i] != 0;
+            boolean has = sec[i] == t && c.kind(i) != 0;
             if (has) {
                 last = c.value(i);
                 lastAt = t;
@@ -637,7 +665,7 @@ public final class RevisionWindow {
         double value = Double.NaN;
         for (long t = Math.max(from - staleSeconds, to - len); t < to; t++) {
             int i = ring(t);
-            if (sec[i] == t && c.kind[i] != 0) {
+            if (sec[i] == t && c.kind(i) != 0) {
                 last = c.value(i);
                 lastAt = t;
             }
@@ -679,7 +707,7 @@ public final class RevisionWindow {
             return false;
         }
         for (CustomColumn c : customColumns) {
-            if (c.kind[i] != 0) {
+            if (c.kind(i) != 0) {
                 return false;
             }
         }
@@ -752,6 +780,9 @@ public final class RevisionWindow {
     public void resetCumulative(long epochSecond) {
         cumulativeSince = epochSecond;
         running = new Aggregate();
+        for (CustomColumn c : customColumns) {
+            c.running = null;
+        }
         for (int i = 0; i < len; i++) {
             if (sec[i] != Long.MIN_VALUE && sec[i] >= epochSecond) {
                 if (routerSamples[i] > 0) {
@@ -759,8 +790,10 @@ public final class RevisionWindow {
                     running.addLatency(latency[i]);
                 }
                 for (CustomColumn c : customColumns) {
-                    if (c.kind[i] != 0) {
-                        running.addCustomSecond(c.name, MetricKind.values()[c.kind[i] - 1], c.value(i));
+                    int k = c.kind(i);
+                    if (k != 0) {
+                        running.addCustomSecond(c.name, k == COUNTER ? MetricKind.COUNTER : MetricKind.GAUGE,
+                                c.value(i));
                     }
                 }
             }
