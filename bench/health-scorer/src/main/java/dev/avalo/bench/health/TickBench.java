@@ -77,9 +77,10 @@ public final class TickBench {
         String[] stages = {"canary-1", "canary-10", "canary-25", "canary-50"};
         int[] weights = {100, 1000, 2500, 5000};
         for (int i = 0; i < canaries; i++) {
-            // traffic: most services are small, a few are busy (mean about 60 requests per second)
+            // traffic: most services are small, a few are busy (5, 15, 50, 150 requests per second for 40, 30, 20, 10 % of
+            // them: 31.5 on average, some 315,000 requests per second over the fleet)
             double u = random.nextDouble();
-            double rps = u < 0.4 ? 10 : u < 0.7 ? 30 : u < 0.9 ? 100 : 300;
+            double rps = u < 0.4 ? 5 : u < 0.7 ? 15 : u < 0.9 ? 50 : 150;
             int stage = random.nextInt(4);
             services[i] = new Service(String.format(Locale.ROOT, "svc-%05d", i),
                     synchronizedStarts ? T_DEPLOY : T_DEPLOY + (i % 60), rps, weights[stage] / 10_000.0,
@@ -102,49 +103,49 @@ public final class TickBench {
                 () -> new Assessor(scorer, evaluator, gates, assessor), registry, new AlertBook(true));
     }
 
-    private long poisson(double lambda) {
+    private static long poisson(Lane l, double lambda) {
         if (lambda > 30) {
-            return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * gaussian()));
+            return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * gaussian(l)));
         }
-        double l = Math.exp(-lambda);
+        double limit = Math.exp(-lambda);
         long k = 0;
         double p = 1.0;
         do {
             k++;
-            p *= random.nextDouble();
-        } while (p > l);
+            p *= l.random.nextDouble();
+        } while (p > limit);
         return k - 1;
     }
 
-    private double gaussian() {
+    private static double gaussian(Lane l) {
         // Box-Muller, one value per call is plenty here
-        double u1 = random.nextDouble();
-        double u2 = random.nextDouble();
+        double u1 = l.random.nextDouble();
+        double u2 = l.random.nextDouble();
         return Math.sqrt(-2 * Math.log(Math.max(u1, 1e-300))) * Math.cos(2 * Math.PI * u2);
     }
 
     /** One router's sample of second {@code t} for a revision: lognormal latencies (median 60 ms), 0.5 % errors. */
-    private void router(Service s, String revision, long t, double rps, boolean bad) {
-        long requests = poisson(rps);
+    private void router(Lane l, Service s, String revision, long t, double rps, boolean bad) {
+        long requests = poisson(l, rps);
         if (requests == 0) {
             return; // routers report a revision only when it had traffic
         }
         double errorRate = bad ? 0.05 : 0.005;
         long errors = 0;
-        scratch.reset();
+        l.scratch.reset();
         double median = bad ? 180_000 : 60_000;
         for (long k = 0; k < requests; k++) {
-            if (random.nextDouble() < errorRate) {
+            if (l.random.nextDouble() < errorRate) {
                 errors++;
             }
-            scratch.recordValue(Math.max(1, (long) (median * Math.exp(0.6 * gaussian()))));
+            l.scratch.recordValue(Math.max(1, (long) (median * Math.exp(0.6 * gaussian(l)))));
         }
         long s5xx = errors * 3 / 4;
         RouterMetricsSample sample = new RouterMetricsSample("router-1", s.name(), ENV, revision, "canary",
                 Instant.ofEpochSecond(t), 1000, requests, errors,
                 new StatusCounts(requests - errors, 0, errors - s5xx, s5xx), null, Math.max(1, requests / 5),
                 Math.max(1, requests * 2 / 3));
-        engine.addRouter(new RouterSamples.Valid(sample, scratch, s5xx));
+        engine.addRouter(new RouterSamples.Valid(sample, l.scratch, s5xx));
     }
 
     private void push(Service s, String revision, long t, String name, MetricKind kind, double value) {
@@ -152,48 +153,80 @@ public final class TickBench {
     }
 
     /**
-     * The business metrics the default rules and gates read, as the Prometheus source feeds them: every 5 s per revision,
-     * counters as the increase over those 5 s, gauges as the level.
+     * The pushed business metrics the default rules read, as the Prometheus source feeds them: every 5 s per revision, counters
+     * as the increase over those 5 s, gauges as the level.
      */
-    private void business(Service s, String revision, long t, double rps) {
+    private void business(Lane l, Service s, String revision, long t, double rps) {
         double five = rps * 5;
-        push(s, revision, t, "db_errors", MetricKind.COUNTER, random.nextInt(50) == 0 ? 1 : 0);
-        push(s, revision, t, "payment_transactions", MetricKind.COUNTER, poisson(five * 0.02));
+        push(s, revision, t, "db_errors", MetricKind.COUNTER, l.random.nextInt(50) == 0 ? 1 : 0);
         push(s, revision, t, "payment_failures", MetricKind.COUNTER, 0);
-        push(s, revision, t, "auth_attempts", MetricKind.COUNTER, poisson(five * 0.1));
-        push(s, revision, t, "auth_failures", MetricKind.COUNTER, poisson(five * 0.1 * 0.01));
-        push(s, revision, t, "ai_moderation_requests", MetricKind.COUNTER, poisson(five * 0.05) + 1);
-        push(s, revision, t, "ai_moderation_success", MetricKind.COUNTER, poisson(five * 0.05) + 1);
-        push(s, revision, t, "sessions", MetricKind.COUNTER, poisson(five * 0.2));
-        push(s, revision, t, "session_failures", MetricKind.COUNTER, poisson(five * 0.2 * 0.01));
-        push(s, revision, t, "revenue", MetricKind.COUNTER, Math.round(five * 0.02 * 1999) / 100.0);
+        push(s, revision, t, "auth_attempts", MetricKind.COUNTER, poisson(l, five * 0.1));
+        push(s, revision, t, "auth_failures", MetricKind.COUNTER, poisson(l, five * 0.1 * 0.01));
+        push(s, revision, t, "ai_moderation_success", MetricKind.COUNTER, poisson(l, five * 0.05) + 1);
+        push(s, revision, t, "sessions", MetricKind.COUNTER, poisson(l, five * 0.2));
+        push(s, revision, t, "session_failures", MetricKind.COUNTER, poisson(l, five * 0.2 * 0.01));
         push(s, revision, t, "db_connection_up", MetricKind.GAUGE, 1);
-        push(s, revision, t, "cpu_percent", MetricKind.GAUGE, 35 + random.nextInt(20));
-        push(s, revision, t, "memory_percent", MetricKind.GAUGE, 50 + random.nextInt(15));
+        push(s, revision, t, "cpu_percent", MetricKind.GAUGE, 35 + l.random.nextInt(20));
+        push(s, revision, t, "memory_percent", MetricKind.GAUGE, 50 + l.random.nextInt(15));
         push(s, revision, t, "disk_percent", MetricKind.GAUGE, 60);
         push(s, revision, t, "active_users", MetricKind.GAUGE, Math.round(rps * 3));
         push(s, revision, t, "concurrent_connections", MetricKind.GAUGE, Math.round(rps / 2));
-        push(s, revision, t, "db_query_time_ms", MetricKind.GAUGE, 8 + random.nextInt(4));
-        push(s, revision, t, "ai_model_latency_ms", MetricKind.GAUGE, 120 + random.nextInt(30));
-        push(s, revision, t, "chat_delivery_latency_ms", MetricKind.GAUGE, 40 + random.nextInt(10));
-        push(s, revision, t, "engagement", MetricKind.GAUGE, 0.6 + random.nextInt(10) / 100.0);
     }
 
-    /** Every revision's data for second {@code t}; the deployment event when a service's deployment starts at {@code t}. */
+    /** A generator lane: its own random numbers and histogram, so that two threads can ingest at once. */
+    private static final class Lane {
+        final SplittableRandom random;
+        final Histogram scratch = Histograms.create();
+
+        Lane(long seed) {
+            this.random = new SplittableRandom(seed);
+        }
+    }
+
+    private final Lane[] lanes = {new Lane(1), new Lane(2)};
+    private final java.util.concurrent.ExecutorService ingestion = java.util.concurrent.Executors.newFixedThreadPool(2,
+            r -> {
+                Thread thread = new Thread(r, "bench-ingest");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * Every revision's data for second {@code t}, and the deployment event when a service's deployment starts at {@code t}; the
+     * services are split over two threads (lane k feeds the services i with i % 2 == k).
+     */
     private void ingest(long t) {
-        for (int i = 0; i < canaries; i++) {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int k = 0; k < lanes.length; k++) {
+            int lane = k;
+            done.add(ingestion.submit(() -> ingest(lanes[lane], lane, t)));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private void ingest(Lane l, int lane, long t) {
+        for (int i = lane; i < canaries; i += lanes.length) {
             Service s = services[i];
             if (t >= s.deployAt() - BASELINE) {
                 boolean live = t >= s.deployAt();
                 double share = live ? s.share() : 0.0;
-                router(s, "stable", t, s.rps() * (1 - share), false);
+                router(l, s, "stable", t, s.rps() * (1 - share), false);
                 if (live) {
-                    router(s, "canary", t, s.rps() * share, s.bad());
+                    router(l, s, "canary", t, s.rps() * share, s.bad());
                 }
                 if (Math.floorMod(t + i, 5) == 0) {
-                    business(s, "stable", t, s.rps() * (1 - share));
+                    business(l, s, "stable", t, s.rps() * (1 - share));
                     if (live) {
-                        business(s, "canary", t, s.rps() * share);
+                        business(l, s, "canary", t, s.rps() * share);
                     }
                 }
             }
@@ -246,17 +279,21 @@ public final class TickBench {
         }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean();
         TickBench bench = new TickBench(canaries, sync);
         long start = T_DEPLOY - BASELINE;
         // windows full: the last deployment started at least the retention before the first measured tick
         long firstTick = T_DEPLOY + 60 + RETENTION;
-        // the engine ticks every second from the first deployment on (the report phases follow the deployments' starts);
-        // ticks before the warm-up are not timed
+        // staggered: the engine ticks every second from the first deployment on (a canary's report phase is set by its first
+        // tick, i.e. its deployment's start); synchronized: it starts ticking with the warm-up, so every canary's first report
+        // falls on the same tick and the later ones stay together (as after a scorer restart). Ticks before the warm-up are
+        // not timed.
         long fill0 = System.nanoTime();
         long t = start;
         for (; t < firstTick - warmup; t++) {
             bench.ingest(t - 1);
-            if (t > T_DEPLOY) {
+            if (t > T_DEPLOY && !sync) {
                 bench.engine.tick(Instant.ofEpochSecond(t));
             }
             if ((t - start) % 100 == 0) {
@@ -279,6 +316,7 @@ public final class TickBench {
             Histogram report = new Histogram(3_600_000_000_000L, 3);
             Histogram all = new Histogram(3_600_000_000_000L, 3);
             Histogram cpu = new Histogram(3_600_000_000_000L, 3);
+            Histogram processCpu = new Histogram(3_600_000_000_000L, 3);
             long reports = 0;
             long maxReports = 0;
             long breaching = 0;
@@ -288,9 +326,11 @@ public final class TickBench {
                 bench.ingest(t - 1);
                 long t0 = System.nanoTime();
                 long c0 = threads.getCurrentThreadCpuTime();
+                long p0 = os.getProcessCpuTime();
                 List<HealthReport> due = bench.engine.tick(Instant.ofEpochSecond(t));
                 long took = System.nanoTime() - t0;
                 cpu.recordValue(Math.max(1, threads.getCurrentThreadCpuTime() - c0));
+                processCpu.recordValue(Math.max(1, os.getProcessCpuTime() - p0));
                 if (System.getenv("BENCH_TRACE") != null) {
                     System.err.printf(Locale.ROOT, "tick %d: %d reports, %.1f ms%n", t, due.size(), took / 1e6);
                 }
@@ -312,27 +352,29 @@ public final class TickBench {
             }
             long heap = heapAfterGc(memory);
             String line = String.format(Locale.ROOT,
-                    "{\"round\":%d,\"canaries\":%d,\"reportSpread\":\"%s\",\"ticks\":%d,"
+                    "{\"round\":%d,\"canaries\":%d,\"code\":\"%s\",\"reportSpread\":\"%s\",\"ticks\":%d,"
                             + "\"all\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"meanMs\":%.2f},"
                             + "\"tickThreadCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
+                            + "\"processCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
                             + "\"ruleTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
                             + "\"reportTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
                             + "\"reports\":%d,\"maxReportsPerTick\":%d,\"reportsWithBreaches\":%d,"
                             + "\"ingestPerSecondMs\":%.1f,\"heapAfterGcMiB\":%.0f,\"heapFullWindowsMiB\":%.0f,\"fillSeconds\":%.1f}",
-                    r, canaries, sync ? "synchronized" : "staggered", measured, ms(all.getValueAtPercentile(50)),
+                    r, canaries, System.getProperty("bench.code", "?"), sync ? "synchronized" : "staggered", measured, ms(all.getValueAtPercentile(50)),
                     ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), all.getMean() / 1e6,
                     ms(cpu.getValueAtPercentile(50)), ms(cpu.getValueAtPercentile(99)), cpu.getMean() / 1e6,
-                    rule.getTotalCount(),
+                    ms(processCpu.getValueAtPercentile(50)), ms(processCpu.getValueAtPercentile(99)),
+                    processCpu.getMean() / 1e6, rule.getTotalCount(),
                     ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)), ms(rule.getMaxValue()),
                     report.getTotalCount(), ms(report.getValueAtPercentile(50)), ms(report.getValueAtPercentile(99)),
                     ms(report.getMaxValue()), reports, maxReports, breaching, ms(ingestNanos) / measured,
                     heap / 1048576.0, heapFull / 1048576.0, fillNanos / 1e9);
             lines.add(line);
             System.err.printf(Locale.ROOT,
-                    "bench: round %d (%s): all ticks p50 %.1f ms p99 %.1f ms max %.1f ms (tick thread CPU p50 %.1f ms) | rule ticks %d p50 %.1f p99 %.1f | "
+                    "bench: round %d (%s): all ticks p50 %.1f ms p99 %.1f ms max %.1f ms (process CPU p50 %.1f ms) | rule ticks %d p50 %.1f p99 %.1f | "
                             + "report ticks %d p50 %.1f p99 %.1f | %d reports (max %d in a tick) | heap %.0f MiB%n",
                     r, sync ? "synchronized" : "staggered", ms(all.getValueAtPercentile(50)),
-                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), ms(cpu.getValueAtPercentile(50)),
+                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), ms(processCpu.getValueAtPercentile(50)),
                     rule.getTotalCount(), ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)),
                     report.getTotalCount(),
                     ms(report.getValueAtPercentile(50)), ms(report.getValueAtPercentile(99)), reports, maxReports,

@@ -244,4 +244,34 @@ class WindowEquivalenceTest {
             sameAggregate(w.aggregate(t - 59, t + 1), ref.aggregate(t - 59, t + 1), true, false, "whole ring at " + t);
         }
     }
+
+    @Test
+    void hugeLatenciesAndCountsAreKeptExactly() {
+        // beyond what one packed long per bucket holds: a latency of 12 days, 20 million requests in one bucket
+        RevisionWindow w = new RevisionWindow("v2", 60);
+        ReferenceWindow ref = new ReferenceWindow("v2", 60);
+        for (long t = T0; t < T0 + 70; t++) {
+            Histogram h = Histograms.create();
+            h.recordValueWithCount(40_000, 20_000_000);
+            if (t % 3 == 0) {
+                h.recordValue(1_000_000_000_000L);
+            }
+            w.addRouter(t, h.getTotalCount(), 0, 0, h, 0, 0);
+            ref.addRouter(t, h.getTotalCount(), 0, 0, h, 0, 0);
+            if (t % 2 == 0) { // a second router's sample for the same second
+                Histogram other = histogram(10);
+                w.addRouter(t, 10, 0, 0, other, 0, 0);
+                ref.addRouter(t, 10, 0, 0, other, 0, 0);
+            }
+            sameAggregate(w.aggregate(t - 20, t + 1), ref.aggregate(t - 20, t + 1), true, false, "at " + t);
+            assertThat(w.sumAbove(50_000, t - 30, t + 1)).isEqualTo(sum(ref, t - 30, t + 1, 50_000));
+        }
+        sameAggregate(w.cumulative(), ref.cumulative(), true, true, "running total");
+    }
+
+    private static long sum(ReferenceWindow ref, long from, long to, long micros) {
+        long[] sum = new long[1];
+        ref.forEachSecond(from, to, s -> sum[0] += s.countAbove(micros));
+        return sum[0];
+    }
 }
