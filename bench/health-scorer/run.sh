@@ -55,13 +55,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
-# build MODULE_DIR OUT_DIR: compiles the health-scorer at MODULE_DIR, writes its runtime classpath and the compiled driver
+# build MODULE_DIR OUT_DIR [MAVEN_FLAGS...]: compiles the health-scorer at MODULE_DIR, writes its runtime classpath and the
+# compiled driver
 build() {
     local module="$1" out="$2"
+    shift 2
     mkdir -p "$out/driver"
     if [[ $SKIP_BUILD -eq 0 || ! -f "$module/target/classpath.txt" ]]; then
         log "building ${module#"$ROOT"/}"
-        (cd "$ROOT" && timeout 900 ./mvnw -B -q -f "$module/pom.xml" -DskipTests compile dependency:build-classpath \
+        (cd "$ROOT" && timeout 900 ./mvnw -B -q -f "$module/pom.xml" "$@" -DskipTests compile dependency:build-classpath \
             -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2
     fi
     local cp="$module/target/classes:$(cat "$module/target/classpath.txt")"
@@ -91,7 +93,7 @@ measure() {
     take_lock
     log "$label: $CANARIES canaries, $SPREAD reports, $ROUNDS rounds of $SECONDS_PER_ROUND ticks after $WARMUP warm-up ticks (lock held)"
     local rc=0
-    timeout "$MAX_SECONDS" java "-Xmx$HEAP" -Xms2g -XX:+UseG1GC "-Dbench.code=$label" -cp "$(cat "$out/cp")" \
+    timeout "$MAX_SECONDS" java "-Xmx$HEAP" -Xms2g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError "-Dbench.code=$label" -cp "$(cat "$out/cp")" \
         dev.avalo.bench.health.TickBench --canaries "$CANARIES" --rounds "$ROUNDS" --seconds "$SECONDS_PER_ROUND" \
         --warmup "$WARMUP" --report-spread "$SPREAD" --out "$WORK/$label.jsonl" 2> >(grep -v 'filling windows' >&2) || rc=$?
     release_lock
@@ -119,9 +121,10 @@ build "$ROOT/services/health-scorer" "$WORK/head"
 if [[ -n "$REF" ]]; then
     log "extracting services/health-scorer of $REF"
     mkdir -p "$WORK/ref"
-    git -C "$ROOT" archive "$REF" pom.xml services/health-scorer | tar -x -C "$WORK/ref"
+    git -C "$ROOT" archive "$REF" pom.xml build services/health-scorer | tar -x -C "$WORK/ref"
     SKIP_BUILD_SAVED=$SKIP_BUILD; SKIP_BUILD=0
-    build "$WORK/ref/services/health-scorer" "$WORK/ref-out"
+    # outside the repository the formatter finds no configuration: the extracted sources are compiled as they are
+    build "$WORK/ref/services/health-scorer" "$WORK/ref-out" -Dformatter.skip=true -Dimpsort.skip=true
     SKIP_BUILD=$SKIP_BUILD_SAVED
     measure "ref-$REF" "$WORK/ref-out"
 fi
