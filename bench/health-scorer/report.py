@@ -44,14 +44,19 @@ def main(folder, target):
              "A *rule tick* checks every canary's 16 default rules; a *report tick* additionally assesses (score, 14 gates, rules) "
              "and reports every canary whose report is due. With `synchronized` reports every canary reports in the same tick "
              "every 5 s (the worst case, e.g. after a scorer restart); with `staggered` about a fifth report in every tick.", ""]
+    analysis = os.path.join(os.path.dirname(os.path.abspath(target)), "analysis.md")
+    if os.path.exists(analysis):
+        lines += [open(analysis).read().rstrip(), ""]
     for name in sorted(runs, reverse=True):
         rounds = runs[name]
         r0 = rounds[0]
         worst = max(max(r["ruleTicks"]["p99Ms"] if r["ruleTicks"]["count"] else 0, r["reportTicks"]["p99Ms"] if r["reportTicks"]["count"] else 0,
                         r["all"]["p99Ms"]) for r in rounds)
         met = r0["canaries"] >= 10000 and worst <= GOAL_MS
-        lines += ["## %s — %s" % (name, r0.get("codeUnderTest", r0.get("code", "?"))), "",
-                  "`%s` at commit `%s`; %d canaries, reports %s, %d measured ticks per round; %s CPUs (%s), %s; "
+        code = r0.get("codeUnderTest", r0.get("code", "?"))
+        what = ("the health-scorer of `%s`, driver and script" % code[4:]) if code.startswith("ref-") else "this branch's code"
+        lines += ["## %s — %s" % (name, what), "",
+                  "`%s`, script at commit `%s`; %d canaries, reports %s, %d measured ticks per round; %s CPUs (%s), %s; "
                   "load average after the run %s (the machine is shared)." % (
                       r0.get("command", "?"), r0.get("commit", "?"), r0["canaries"], r0["reportSpread"], r0["ticks"],
                       r0.get("cpus", "?"), r0.get("cpu", "?"), r0.get("java", "?"), " ".join(r0.get("loadAverageAfter", []))),
