@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Starts Avalo Deploy locally: NATS + PostgreSQL (installed and started if missing), the orchestrator on :8080, the
-# traffic-router (data plane :8000, admin :8082, environment production) and two sample-app upstreams to route between:
-# "blue" on 127.0.0.1:9101 and "green" on 127.0.0.1:9102 (demo/sample-app).
+# traffic-router (data plane :8000, admin :8082, environment production), the scheduler on :8084 and two sample-app
+# upstreams to route between: "blue" on 127.0.0.1:9101 and "green" on 127.0.0.1:9102 (demo/sample-app).
 #   ./scripts/demo.sh              build, start, and keep running in the foreground (Ctrl-C stops everything it started)
 #   ./scripts/demo.sh --scenario   same, and also walk a canary through the router and a rollback (scripts/demo-scenario.sh)
 # Durations of the strategies are scaled down (AVALO_DURATION_SCALE, default 60: a 15-minute stage takes 15 s).
-# Ports: AVALO_PORT (8080), AVALO_PROXY_PORT (8000), AVALO_ROUTER_ADMIN_PORT (8082), AVALO_BLUE_PORT (9101),
-# AVALO_GREEN_PORT (9102). Logs: .avalo/logs/{orchestrator,traffic-router,sample-blue,sample-green}.log; the router keeps its
-# last routes in .avalo/router/routes.json.
+# The demo's scheduler keeps production's preferred window but lets it deploy any time (no avoided days, late nights,
+# holidays or calendar freezes; ad-hoc and incident freezes still block), so the scenario runs on a Saturday night too;
+# AVALO_DEMO_WINDOWS=strategy runs the strategy document's real windows and freezes instead.
+# Ports: AVALO_PORT (8080), AVALO_PROXY_PORT (8000), AVALO_ROUTER_ADMIN_PORT (8082), AVALO_SCHEDULER_PORT (8084),
+# AVALO_BLUE_PORT (9101), AVALO_GREEN_PORT (9102). Logs: .avalo/logs/{orchestrator,traffic-router,scheduler,sample-blue,
+# sample-green}.log; the router keeps its last routes in .avalo/router/routes.json.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +19,8 @@ SCALE=${AVALO_DURATION_SCALE:-60}
 PORT=${AVALO_PORT:-8080}
 PROXY_PORT=${AVALO_PROXY_PORT:-8000}
 ADMIN_PORT=${AVALO_ROUTER_ADMIN_PORT:-8082}
+SCHEDULER_PORT=${AVALO_SCHEDULER_PORT:-8084}
+DEMO_WINDOWS=${AVALO_DEMO_WINDOWS:-open}
 BLUE_PORT=${AVALO_BLUE_PORT:-9101}
 GREEN_PORT=${AVALO_GREEN_PORT:-9102}
 LOGS="$ROOT/.avalo/logs"
@@ -35,7 +40,8 @@ scripts/dev-infra.sh up
 scripts/token.sh viewer >/dev/null # makes the local key pair on first use
 
 for p in "$PORT:the orchestrator:AVALO_PORT" "$PROXY_PORT:the router's data plane:AVALO_PROXY_PORT" \
-    "$ADMIN_PORT:the router's admin API:AVALO_ROUTER_ADMIN_PORT" "$BLUE_PORT:the blue sample app:AVALO_BLUE_PORT" \
+    "$ADMIN_PORT:the router's admin API:AVALO_ROUTER_ADMIN_PORT" "$SCHEDULER_PORT:the scheduler:AVALO_SCHEDULER_PORT" \
+    "$BLUE_PORT:the blue sample app:AVALO_BLUE_PORT" \
     "$GREEN_PORT:the green sample app:AVALO_GREEN_PORT"; do
     IFS=: read -r port what var <<<"$p"
     if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -44,8 +50,8 @@ for p in "$PORT:the orchestrator:AVALO_PORT" "$PROXY_PORT:the router's data plan
     fi
 done
 
-echo "demo: building the orchestrator and the traffic-router" >&2
-./mvnw -B -q -DskipTests install -pl services/orchestrator,services/traffic-router -am # with libs/contracts, libs/testing
+echo "demo: building the orchestrator, the traffic-router and the scheduler" >&2
+./mvnw -B -q -DskipTests install -pl services/orchestrator,services/traffic-router,services/scheduler -am # with the libs
 
 mkdir -p "$LOGS" .avalo/router
 PIDS=() # "name:pid", stopped in reverse order
@@ -94,8 +100,25 @@ wait_ready() { # NAME URL SECONDS
 start sample-blue java demo/sample-app/SampleApp.java --port "$BLUE_PORT" --version blue
 start sample-green java demo/sample-app/SampleApp.java --port "$GREEN_PORT" --version green
 
-# No scheduler service exists yet (issue 5): the demo lets every environment go on when nobody answers the schedule
-# check. A running scheduler's answer is still obeyed. Real deployments keep the default (production fail-closed).
+SCHEDULER_OPTS=(
+    "-Dquarkus.http.port=$SCHEDULER_PORT"
+    "-Dmp.jwt.verify.publickey.location=$ROOT/.avalo/keys/public.pem"
+    "-Dmp.jwt.verify.issuer=avalo-local"
+    "-Davalo.nats.url=${AVALO_NATS_URL:-nats://127.0.0.1:4222}"
+    "-Davalo.scheduler.watch.every=10s"
+)
+if [[ "$DEMO_WINDOWS" != "strategy" ]]; then
+    SCHEDULER_OPTS+=(
+        "-Davalo.scheduler.environments.production.avoid-days="
+        "-Davalo.scheduler.environments.production.late-night="
+        "-Davalo.scheduler.environments.production.avoid-holidays=false"
+        "-Davalo.scheduler.environments.production.calendar-freezes=false"
+    )
+fi
+start scheduler java "${SCHEDULER_OPTS[@]}" -jar services/scheduler/target/quarkus-app/quarkus-run.jar
+
+# The orchestrator asks the scheduler before every start and production promotion (production fails closed when it does
+# not answer, the default).
 ORCHESTRATOR_OPTS=(
     "-Dquarkus.http.port=$PORT"
     "-Dmp.jwt.verify.publickey.location=$ROOT/.avalo/keys/public.pem"
@@ -104,7 +127,6 @@ ORCHESTRATOR_OPTS=(
     "-Davalo.orchestrator.health.warn-after=30s"
     "-Davalo.orchestrator.health.pause-after=3m"
     "-Davalo.orchestrator.rollback.ack-timeout=5s"
-    "-Davalo.orchestrator.schedule.fail-open-environments=development,staging,production"
 )
 start orchestrator java "${ORCHESTRATOR_OPTS[@]}" -jar services/orchestrator/target/quarkus-app/quarkus-run.jar
 
@@ -121,6 +143,7 @@ start traffic-router java "${ROUTER_OPTS[@]}" -jar services/traffic-router/targe
 wait_ready sample-blue "http://127.0.0.1:$BLUE_PORT/healthz" 30
 wait_ready sample-green "http://127.0.0.1:$GREEN_PORT/healthz" 30
 wait_ready traffic-router "http://127.0.0.1:$ADMIN_PORT/q/health/ready" 60
+wait_ready scheduler "http://127.0.0.1:$SCHEDULER_PORT/q/health/ready" 60
 wait_ready orchestrator "http://127.0.0.1:$PORT/q/health/ready" 60
 cat >&2 <<EOT
 
@@ -128,6 +151,8 @@ demo: up (logs in .avalo/logs/, Ctrl-C stops everything)
       orchestrator    http://localhost:$PORT      (OpenAPI: /q/openapi, metrics: /q/metrics)
       traffic-router  http://localhost:$PROXY_PORT      data plane: Host: <service>, X-User-Id: <user>
                       http://localhost:$ADMIN_PORT      admin: /api/v1/routes, /q/health, /q/metrics
+      scheduler       http://localhost:$SCHEDULER_PORT      /api/v1/schedule/check, /api/v1/freezes, /api/v1/calendar.ics
+                      (windows: $DEMO_WINDOWS; AVALO_DEMO_WINDOWS=strategy for the strategy document's)
       sample apps     http://127.0.0.1:$BLUE_PORT  (blue)   http://127.0.0.1:$GREEN_PORT  (green)
       TOKEN=\$(scripts/token.sh deployer)   then see README.md "Try it", or run scripts/demo-scenario.sh
 EOT

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.DoublePredicate;
 
 import org.HdrHistogram.Histogram;
 
@@ -15,11 +16,11 @@ import dev.avalo.health.rule.Condition.Threshold;
 import dev.avalo.health.rule.RuleResult.Status;
 import dev.avalo.health.stats.Proportion;
 import dev.avalo.health.window.Aggregate;
+import dev.avalo.health.window.Histograms;
 import dev.avalo.health.window.MetricCatalog.Metric;
 import dev.avalo.health.window.MetricCatalog.Type;
-import dev.avalo.health.window.MetricKind;
 import dev.avalo.health.window.RevisionWindow;
-import dev.avalo.health.window.SecondView;
+import dev.avalo.health.window.RevisionWindow.GaugeScan;
 
 /**
  * Evaluates one rule against the windows. Stateless: the caller keeps "since" across evaluations.
@@ -89,40 +90,63 @@ public final class RuleEvaluator {
         };
     }
 
-    /** Per-second numerator and denominator of a judged proportion. */
-    private interface Counts {
-        long k(SecondView s);
+    /**
+     * Per-second numerator and denominator of a judged proportion, read from the window's columns: a quantile's requests slower
+     * than the threshold of the timed ones, a rate's numerator (capped at the denominator, per second) of its denominator.
+     */
+    private static final class Counts {
+        private final RevisionWindow w;
+        private final boolean quantile;
+        private final long micros;
+        private final int num;
+        private final int den;
+        private final boolean complement;
 
-        long n(SecondView s);
-    }
-
-    private Counts counts(Metric m, double threshold) {
-        if (m.type() == Type.QUANTILE) {
-            long micros = Math.round(threshold * 1000.0);
-            return new Counts() {
-                public long k(SecondView s) {
-                    return s.countAbove(micros);
-                }
-
-                public long n(SecondView s) {
-                    return s.timed();
-                }
-            };
+        Counts(RevisionWindow w, Metric m, double threshold) {
+            this.w = w;
+            this.quantile = m.type() == Type.QUANTILE;
+            this.micros = Math.round(threshold * 1000.0);
+            this.num = quantile ? RevisionWindow.NONE : w.column(m.numerator());
+            this.den = quantile ? RevisionWindow.NONE : w.column(m.denominator());
+            this.complement = m.complement();
         }
-        String num = m.numerator();
-        String den = m.denominator();
-        boolean complement = m.complement();
-        return new Counts() {
-            public long k(SecondView s) {
-                long n = (long) s.count(den);
-                long k = Math.min(n, (long) s.count(num));
-                return complement ? n - k : k;
-            }
 
-            public long n(SecondView s) {
-                return (long) s.count(den);
+        long k(int i) {
+            if (quantile) {
+                return w.aboveAt(micros, i);
             }
-        };
+            long n = (long) w.countAt(den, i);
+            long k = Math.min(n, (long) w.countAt(num, i));
+            return complement ? n - k : k;
+        }
+
+        long n(int i) {
+            return quantile ? w.timedAt(i) : (long) w.countAt(den, i);
+        }
+
+        /** {k, n} summed over {@code [from, to)}; with {@code ks}/{@code ns} (indexed from {@code from}) per second too. */
+        long[] sum(long from, long to, long[] ks, long[] ns) {
+            long k = 0;
+            long n = 0;
+            if (quantile && ks == null) {
+                return new long[]{w.sumAbove(micros, from, to), w.sumTimed(from, to)};
+            }
+            for (long t = Math.max(from, to - w.retentionSeconds()); t < to; t++) {
+                int i = w.slotOf(t);
+                if (i < 0) {
+                    continue;
+                }
+                long ki = k(i);
+                long ni = n(i);
+                k += ki;
+                n += ni;
+                if (ks != null) {
+                    ks[(int) (t - from)] = ki;
+                    ns[(int) (t - from)] = ni;
+                }
+            }
+            return new long[]{k, n};
+        }
     }
 
     /** The proportion limit a threshold means: a rate in percent → fraction; a quantile → the share slower than it. */
@@ -155,25 +179,19 @@ public final class RuleEvaluator {
                 return unknown(rule, threshold, "observed for " + seen + " s of the " + seconds + " s the rule needs");
             }
         }
-        Counts counts = counts(m, threshold);
-        long[] ks = new long[seconds];
-        long[] ns = new long[seconds];
-        w.forEachSecond(from, end, s -> {
-            int i = (int) (s.epochSecond() - from);
-            ks[i] = counts.k(s);
-            ns[i] = counts.n(s);
-        });
-        long k = 0;
-        long n = 0;
-        for (int i = 0; i < seconds; i++) {
-            k += ks[i];
-            n += ns[i];
-        }
+        Counts counts = new Counts(w, m, threshold);
+        long[] kn = counts.sum(from, end, null, null);
+        long k = kn[0];
+        long n = kn[1];
         double lim = limit(m, threshold);
         Proportion p = settings.wilson().interval(k, n);
         Status status = decide(p, op, lim);
         String note = "";
         if (status == Status.BREACHED && sustained) {
+            // only a breach looks at the slices: the seconds one by one
+            long[] ks = new long[seconds];
+            long[] ns = new long[seconds];
+            counts.sum(from, end, ks, ns);
             int res = Math.min(settings.resolutionSeconds(), seconds);
             int clean = -1;
             for (int start = 0; start < seconds && clean < 0; start += res) {
@@ -243,8 +261,7 @@ public final class RuleEvaluator {
     private RuleResult latestGauge(RuleDefinition rule, Metric m, Comparator op, double threshold, EvaluationContext ctx,
             RevisionWindow w) {
         int stale = settings.gaugeStaleSeconds();
-        double[] values = gaugeSeries(w, m, ctx.end() - stale, ctx.end());
-        double v = values[values.length - 1];
+        double v = gaugeScan(w, m, ctx.end() - stale, ctx.end(), x -> true).lastValue();
         if (Double.isNaN(v)) {
             return unknown(rule, threshold, "no " + m.name() + " value in the last " + stale + " s");
         }
@@ -262,33 +279,28 @@ public final class RuleEvaluator {
             long seen = first == Long.MAX_VALUE ? 0 : Math.max(0, end - first);
             return unknown(rule, threshold, "observed for " + seen + " s of the " + seconds + " s the rule needs");
         }
-        double[] values = gaugeSeries(w, m, from, end);
-        int missing = 0;
-        double last = Double.NaN;
-        for (int i = 0; i < values.length; i++) {
-            double v = values[i];
-            if (Double.isNaN(v)) {
-                missing++;
-                continue;
-            }
-            last = v;
-            if (!op.test(v, threshold)) {
-                return new RuleResult(rule, Status.OK, values[values.length - 1], threshold, null, null, null, null,
-                        m.name() + " was " + fmt(v) + " at " + Instant.ofEpochSecond(from + i) + ", within the threshold");
-            }
+        GaugeScan scan = gaugeScan(w, m, from, end, v -> op.test(v, threshold));
+        if (scan.firstFailing() >= 0) {
+            return new RuleResult(rule, Status.OK, scan.lastValue(), threshold, null, null, null, null,
+                    m.name() + " was " + fmt(scan.firstFailingValue()) + " at "
+                            + Instant.ofEpochSecond(from + scan.firstFailing()) + ", within the threshold");
         }
-        if (missing > 0) {
+        double last = scan.lastPresent();
+        if (scan.missing() > 0) {
             return new RuleResult(rule, Status.UNKNOWN, Double.isNaN(last) ? null : last, threshold, null, null, null, null,
-                    m.name() + " had no fresh value for " + missing + " of " + seconds + " s");
+                    m.name() + " had no fresh value for " + scan.missing() + " of " + seconds + " s");
         }
         return new RuleResult(rule, Status.BREACHED, last, threshold, null, null, null, Instant.ofEpochSecond(from),
                 m.name() + " " + op.symbol() + " " + fmt(threshold) + " for every second of " + seconds + " s");
     }
 
-    /** A gauge's value per second of {@code [from, to)}; NaN where none was fresh. */
-    private double[] gaugeSeries(RevisionWindow w, Metric m, long from, long to) {
+    /**
+     * A gauge's values per second of {@code [from, to)} (NaN where none was fresh) checked against {@code holds}: pushed values
+     * carried forward while fresh, or the routers' figure when the gauge is router-derived and was never pushed.
+     */
+    private GaugeScan gaugeScan(RevisionWindow w, Metric m, long from, long to, DoublePredicate holds) {
         if (!ROUTER_DERIVED.contains(m.name()) || w.firstSeen(m.name()) != Long.MAX_VALUE) {
-            return w.series(m.name(), MetricKind.GAUGE, from, to, settings.gaugeStaleSeconds());
+            return w.gaugeScan(m.name(), from, to, settings.gaugeStaleSeconds(), holds);
         }
         double[] values = new double[(int) (to - from)];
         java.util.Arrays.fill(values, Double.NaN);
@@ -302,7 +314,24 @@ public final class RuleEvaluator {
                 };
             }
         });
-        return values;
+        int firstFailing = -1;
+        double failing = Double.NaN;
+        int missing = 0;
+        double last = Double.NaN;
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (Double.isNaN(v)) {
+                missing++;
+                continue;
+            }
+            last = v;
+            if (firstFailing < 0 && !holds.test(v)) {
+                firstFailing = i;
+                failing = v;
+            }
+        }
+        return new GaugeScan(firstFailing, failing, missing, last,
+                values.length == 0 ? Double.NaN : values[values.length - 1]);
     }
 
     private RuleResult count(RuleDefinition rule, Metric m, Comparator op, double threshold, int seconds,
@@ -316,13 +345,15 @@ public final class RuleEvaluator {
         double[] sum = {0.0};
         boolean[] reported = {false};
         String name = m.name();
-        w.forEachSecond(from, end, s -> {
-            boolean has = ROUTER_DERIVED.contains(name) ? s.hasRouterData() : s.hasCustom(name);
-            if (has) {
+        int column = w.column(name);
+        boolean router = ROUTER_DERIVED.contains(name);
+        for (long t = Math.max(from, end - w.retentionSeconds()); t < end; t++) {
+            int i = w.slotOf(t);
+            if (i >= 0 && (router ? w.routerAt(i) : w.hasAt(column, i))) {
                 reported[0] = true;
-                sum[0] += s.count(name);
+                sum[0] += w.countAt(column, i);
             }
-        });
+        }
         boolean hit = op.test(sum[0], threshold);
         if (hit && op.isUpper()) {
             // the events happened: more than the threshold cannot be undone by missing data
@@ -473,15 +504,13 @@ public final class RuleEvaluator {
         double ref = reference.getAsDouble();
         double factor = r.direction() == Direction.INCREASE ? 1.0 + r.percent() / 100.0 : 1.0 - r.percent() / 100.0;
         long limitMicros = Math.round(ref * factor * 1000.0);
-        long[] kn = new long[2];
-        canary.forEachSecond(from, end, s -> {
-            kn[0] += s.countAbove(limitMicros);
-            kn[1] += s.timed();
-        });
+        // the canary's histogram over the range is kept incrementally by its window: the requests above a limit that moves
+        // with the stable's median are counted in it rather than second by second
+        Histogram h = canary.aggregate(from, end).latency();
+        long[] kn = {Histograms.countAbove(h, limitMicros), h.getTotalCount()};
         Proportion p = settings.wilson().interval(kn[0], kn[1]);
         double shareLimit = 1.0 - m.quantile();
         Status status = decide(p, r.direction() == Direction.INCREASE ? Comparator.GT : Comparator.LT, shareLimit);
-        Histogram h = canary.aggregate(from, end).latency();
         double[] q = quantileBounds(h, m.quantile());
         Double observed = null;
         Double lower = null;
@@ -515,12 +544,7 @@ public final class RuleEvaluator {
         double ref = sr.getAsDouble() / 100.0;
         double factor = r.direction() == Direction.INCREASE ? 1.0 + r.percent() / 100.0 : 1.0 - r.percent() / 100.0;
         double lim = ref * factor;
-        Counts counts = counts(m, 0);
-        long[] kn = new long[2];
-        canary.forEachSecond(from, end, s -> {
-            kn[0] += counts.k(s);
-            kn[1] += counts.n(s);
-        });
+        long[] kn = new Counts(canary, m, 0).sum(from, end, null, null);
         Proportion p = settings.wilson().interval(kn[0], kn[1]);
         Status status = decide(p, r.direction() == Direction.INCREASE ? Comparator.GT : Comparator.LT, lim);
         Double observed = kn[1] == 0 || ref == 0

@@ -2,13 +2,14 @@ package dev.avalo.health.verdict;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import dev.avalo.contracts.deployment.DeploymentView;
 import dev.avalo.contracts.health.HealthReport;
@@ -144,9 +145,21 @@ public final class HealthEngine {
                 }
             }
             st.canary = new LiveCanary(d.service(), d.environment(), d.id(), d.toRevision(), d.fromRevision(), share,
-                    stage, DefaultStageGates.of(d.environment(), stage, settings.stageGates()), started, stageStart);
+                    stage, gatesOf(d), started, stageStart);
             st.fromRouteOnly = false;
         }
+    }
+
+    /**
+     * The gates the canary must pass to leave its stage: the list the deployment's own strategy sends with the stage (the
+     * orchestrator's, so a strategy edited through its API is judged as edited), else the seeded strategies' lists.
+     */
+    private List<String> gatesOf(DeploymentView d) {
+        if (d.stage() != null && !d.stage().gates().isEmpty()) {
+            return d.stage().gates();
+        }
+        String stage = d.stage() == null ? "pending" : d.stage().name();
+        return DefaultStageGates.of(d.environment(), stage, settings.stageGates());
     }
 
     /**
@@ -182,47 +195,74 @@ public final class HealthEngine {
      * has passed or a rule newly breached. The caller publishes what is returned.
      */
     public List<HealthReport> tick(Instant now) {
-        List<HealthReport> due = new ArrayList<>();
         long nowSecond = now.getEpochSecond();
-        for (State st : states.values()) {
+        State[] all = states.values().toArray(State[]::new);
+        HealthReport[] due = new HealthReport[all.length];
+        boolean[] idle = new boolean[all.length];
+        IntConsumer one = k -> {
+            State st = all[k];
             synchronized (st) {
-                Set<String> keep = new HashSet<>();
-                LiveCanary c = st.canary;
-                if (c != null) {
-                    keep.add(c.canaryRevision());
-                    if (c.stableRevision() != null) {
-                        keep.add(c.stableRevision());
-                    }
-                    AlertView view = alerts.view(c.service(), c.environment(), now);
-                    if (view.configured()) {
-                        st.windows.addCustom(c.canaryRevision(), now, "critical_alerts", MetricKind.GAUGE,
-                                view.firingCritical().size());
-                    }
-                    List<dev.avalo.health.rule.RuleDefinition> ruleSet = rules.effective(c.service(), c.environment());
-                    boolean reportDue = st.lastReport == Long.MIN_VALUE
-                            || nowSecond - st.lastReport >= settings.reportIntervalSeconds();
-                    boolean assess = reportDue;
-                    if (!reportDue) {
-                        RuleBook.Round round = st.assessor.checkRules(st.windows, c, ruleSet, now);
-                        assess = !round.newBreaches().isEmpty();
-                    }
-                    if (assess) {
-                        Assessment a = st.assessor.assess(st.windows, c, ruleSet, view, now);
-                        st.latest = Reports.toWire(a, settings.confidence());
-                        st.lastReport = nowSecond;
-                        due.add(st.latest);
-                    }
-                }
-                st.windows.evictIdle(nowSecond, keep);
+                due[k] = tick(st, now, nowSecond);
+                idle[k] = st.canary == null && st.windows.revisions().isEmpty();
+            }
+        };
+        if (all.length >= PARALLEL_FROM && Runtime.getRuntime().availableProcessors() > 1) {
+            // services are independent (one lock each): spread them over the cores
+            IntStream.range(0, all.length).parallel().forEach(one);
+        } else {
+            for (int k = 0; k < all.length; k++) {
+                one.accept(k);
             }
         }
-        // forget services with nothing left: no canary, no data within the retention
-        states.values().removeIf(st -> {
-            synchronized (st) {
-                return st.canary == null && st.windows.revisions().isEmpty();
+        List<HealthReport> reports = new ArrayList<>();
+        boolean anyIdle = false;
+        for (int k = 0; k < all.length; k++) {
+            if (due[k] != null) {
+                reports.add(due[k]);
             }
-        });
-        return due;
+            anyIdle |= idle[k];
+        }
+        if (anyIdle) {
+            // forget services with nothing left: no canary, no data within the retention
+            states.values().removeIf(st -> {
+                synchronized (st) {
+                    return st.canary == null && st.windows.revisions().isEmpty();
+                }
+            });
+        }
+        return reports;
+    }
+
+    /** Services from which a tick is spread over the cores. */
+    private static final int PARALLEL_FROM = 256;
+
+    /** One service's second: its canary's rules, its report when due; idle revisions dropped. Called under its lock. */
+    private HealthReport tick(State st, Instant now, long nowSecond) {
+        HealthReport report = null;
+        LiveCanary c = st.canary;
+        if (c != null) {
+            AlertView view = alerts.view(c.service(), c.environment(), now);
+            if (view.configured()) {
+                st.windows.addCustom(c.canaryRevision(), now, "critical_alerts", MetricKind.GAUGE,
+                        view.firingCritical().size());
+            }
+            List<dev.avalo.health.rule.RuleDefinition> ruleSet = rules.effective(c.service(), c.environment());
+            boolean reportDue = st.lastReport == Long.MIN_VALUE
+                    || nowSecond - st.lastReport >= settings.reportIntervalSeconds();
+            boolean assess = reportDue;
+            if (!reportDue) {
+                RuleBook.Round round = st.assessor.checkRules(st.windows, c, ruleSet, now);
+                assess = !round.newBreaches().isEmpty();
+            }
+            if (assess) {
+                Assessment a = st.assessor.assess(st.windows, c, ruleSet, view, now);
+                st.latest = Reports.toWire(a, settings.confidence());
+                st.lastReport = nowSecond;
+                report = st.latest;
+            }
+        }
+        st.windows.evictIdle(nowSecond, c == null ? null : c.canaryRevision(), c == null ? null : c.stableRevision());
+        return report;
     }
 
     /** The latest report for a service in an environment. */

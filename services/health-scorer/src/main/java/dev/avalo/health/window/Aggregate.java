@@ -19,16 +19,35 @@ public final class Aggregate {
     private long userSum;
     private int routerSeconds;
     private Histogram latency;
+    /** True when {@link #latency} belongs to the window (a cached range or the running total): never written here. */
+    private boolean sharedLatency;
     private final Map<String, Custom> custom = new HashMap<>();
 
-    private static final class Custom {
+    /** Pushed metric figures over the range. */
+    static final class Custom {
         double counterSum;
         double gaugeSum;
         int seconds;
+
+        Custom copy() {
+            Custom c = new Custom();
+            c.counterSum = counterSum;
+            c.gaugeSum = gaugeSum;
+            c.seconds = seconds;
+            return c;
+        }
     }
+
+    /** Marks a name no second of the range had (lazy ranges only). */
+    private static final Custom ABSENT = new Custom();
 
     /** When false, latency histograms are not merged (counts, gauges and counters only: much cheaper). */
     private final boolean withLatency;
+
+    /** For a lazy range: the window and range the pushed metrics are read from on first use; null otherwise. */
+    private final RevisionWindow source;
+    private final long from;
+    private final long to;
 
     public Aggregate() {
         this(true);
@@ -36,34 +55,135 @@ public final class Aggregate {
 
     Aggregate(boolean withLatency) {
         this.withLatency = withLatency;
+        this.source = null;
+        this.from = 0;
+        this.to = 0;
     }
 
-    void add(Second s) {
-        if (s.hasRouterData()) {
-            requests += s.requests;
-            errors += s.errors;
-            s5xx += s.s5xx;
-            connectionSum += s.connections;
-            userSum += s.users;
-            routerSeconds++;
-            if (withLatency && s.hasLatency()) {
-                if (latency == null) {
-                    latency = Histograms.create();
-                }
-                s.addLatencyTo(latency);
+    /**
+     * A range of {@code source}: the router figures are summed at once, a pushed metric when first asked for (in time order, as
+     * summing every second would), the latency histogram is the window's cached one for the range (read-only, valid until the
+     * window is changed or asked for another range).
+     */
+    Aggregate(RevisionWindow source, long from, long to, boolean withLatency) {
+        this.withLatency = withLatency;
+        this.source = source;
+        this.from = from;
+        this.to = to;
+    }
+
+    /** Sets the router sums (lazy ranges and copies). */
+    void setRouter(long requests, long errors, long s5xx, long connections, long users, int routerSeconds) {
+        this.requests = requests;
+        this.errors = errors;
+        this.s5xx = s5xx;
+        this.connectionSum = connections;
+        this.userSum = users;
+        this.routerSeconds = routerSeconds;
+    }
+
+    /** Uses a histogram owned by the window as this aggregate's latency (never written through this aggregate). */
+    void shareLatency(Histogram h) {
+        this.latency = h;
+        this.sharedLatency = true;
+    }
+
+    /** Adds one second's router figures (the second had at least one router sample). */
+    void addRouterSecond(long requests, long errors, long s5xx, long connections, long users) {
+        this.requests += requests;
+        this.errors += errors;
+        this.s5xx += s5xx;
+        this.connectionSum += connections;
+        this.userSum += users;
+        this.routerSeconds++;
+    }
+
+    /** Adds another router's figures to a second already counted. */
+    void addRouterFigures(long requests, long errors, long s5xx, long connections, long users) {
+        this.requests += requests;
+        this.errors += errors;
+        this.s5xx += s5xx;
+        this.connectionSum += connections;
+        this.userSum += users;
+    }
+
+    /** Adds latency buckets ({@link SparseLatency} pairs); only when this aggregate merges latency. */
+    void addLatency(long[] pairs) {
+        if (!withLatency || pairs == null || pairs.length == 0) {
+            return;
+        }
+        ownLatency();
+        SparseLatency.addTo(pairs, latency, 1);
+    }
+
+    /** Adds a dense histogram's counts (same precision). */
+    void addLatency(Histogram h) {
+        if (!withLatency || h == null) {
+            return;
+        }
+        ownLatency();
+        latency.add(h);
+    }
+
+    private void ownLatency() {
+        if (latency == null) {
+            latency = Histograms.create();
+        } else if (sharedLatency) {
+            latency = latency.copy();
+            sharedLatency = false;
+        }
+    }
+
+    /** Adds one second's value of a pushed metric: a counter's sum, a gauge's mean over the second. */
+    void addCustomSecond(String name, MetricKind kind, double value) {
+        Custom agg = custom.computeIfAbsent(name, n -> new Custom());
+        if (kind == MetricKind.COUNTER) {
+            agg.counterSum += value;
+        } else {
+            agg.gaugeSum += value;
+        }
+        agg.seconds++;
+    }
+
+    /** The figures of one pushed metric (for the running total's incremental upkeep); created on first use. */
+    Custom customFigures(String name) {
+        return custom.computeIfAbsent(name, n -> new Custom());
+    }
+
+    /** A copy of the counts and pushed figures; the latency histogram is shared read-only. */
+    Aggregate snapshot() {
+        Aggregate a = new Aggregate(withLatency);
+        a.setRouter(requests, errors, s5xx, connectionSum, userSum, routerSeconds);
+        custom.forEach((name, c) -> a.custom.put(name, c.copy()));
+        if (latency != null) {
+            a.shareLatency(latency);
+        }
+        return a;
+    }
+
+    private Custom custom(String name) {
+        Custom c = custom.get(name);
+        if (c == null && source != null) {
+            c = source.customRange(name, from, to);
+            custom.put(name, c == null ? ABSENT : c);
+        }
+        return c == ABSENT ? null : c;
+    }
+
+    /** Every pushed metric of the range read (lazy ranges read all names first). */
+    private Map<String, Custom> allCustom() {
+        if (source != null) {
+            for (String name : source.customNames()) {
+                custom(name);
             }
         }
-        if (s.custom != null) {
-            s.custom.forEach((name, c) -> {
-                Custom agg = custom.computeIfAbsent(name, n -> new Custom());
-                if (c.kind == MetricKind.COUNTER) {
-                    agg.counterSum += c.sum;
-                } else {
-                    agg.gaugeSum += c.value();
-                }
-                agg.seconds++;
-            });
-        }
+        Map<String, Custom> all = new HashMap<>();
+        custom.forEach((name, c) -> {
+            if (c != ABSENT) {
+                all.put(name, c);
+            }
+        });
+        return all;
     }
 
     /** Adds every figure of {@code other}. */
@@ -74,14 +194,12 @@ public final class Aggregate {
         connectionSum += other.connectionSum;
         userSum += other.userSum;
         routerSeconds += other.routerSeconds;
-        if (other.latency != null) {
-            if (latency == null) {
-                latency = Histograms.create();
-            }
+        if (other.latency != null && other.latency.getTotalCount() > 0) {
+            ownLatency();
             latency.add(other.latency);
         }
-        other.custom.forEach((name, c) -> {
-            Custom agg = custom.computeIfAbsent(name, n -> new Custom());
+        other.allCustom().forEach((name, c) -> {
+            Custom agg = customFigures(name);
             agg.counterSum += c.counterSum;
             agg.gaugeSum += c.gaugeSum;
             agg.seconds += c.seconds;
@@ -138,13 +256,13 @@ public final class Aggregate {
 
     /** The sum of a pushed counter; empty when it never arrived in the range. */
     public OptionalDouble counterSum(String name) {
-        Custom c = custom.get(name);
+        Custom c = custom(name);
         return c == null ? OptionalDouble.empty() : OptionalDouble.of(c.counterSum);
     }
 
     /** The mean of a pushed gauge over the seconds that had a value; empty when none had. */
     public OptionalDouble gaugeMean(String name) {
-        Custom c = custom.get(name);
+        Custom c = custom(name);
         return c == null || c.seconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(c.gaugeSum / c.seconds);
     }
 
@@ -180,6 +298,6 @@ public final class Aggregate {
 
     /** True when a pushed metric of that name arrived in the range. */
     public boolean hasCustom(String name) {
-        return custom.containsKey(name);
+        return custom(name) != null;
     }
 }

@@ -101,4 +101,18 @@ public final class ServiceWindows {
         revisions.entrySet().removeIf(e -> !keep.contains(e.getKey())
                 && e.getValue().newestSecond() < nowSecond - retentionSeconds);
     }
+
+    /**
+     * Drops revisions with no data for longer than the retention, other than {@code keep} and {@code keepToo} (may be null).
+     */
+    public void evictIdle(long nowSecond, String keep, String keepToo) {
+        for (RevisionWindow w : revisions.values()) {
+            if (w.newestSecond() < nowSecond - retentionSeconds && !w.revision().equals(keep)
+                    && !w.revision().equals(keepToo)) {
+                revisions.values().removeIf(r -> r.newestSecond() < nowSecond - retentionSeconds
+                        && !r.revision().equals(keep) && !r.revision().equals(keepToo));
+                return;
+            }
+        }
+    }
 }

@@ -77,6 +77,21 @@ class HealthEngineTest {
     }
 
     @Test
+    void theStrategysOwnGateListWinsOverTheSeededOne() {
+        DeploymentView edited = new DeploymentView("d-1", "chat-api", "production", "v1", "v2", "RUNNING",
+                new StageView(0, "canary-1", 100, Instant.ofEpochSecond(T0), 900, List.of("error-rate", "payment-success")),
+                null, "production", true, null, "alice", Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+        engine.onDeployment(edited);
+        assertThat(engine.live("chat-api", "production")).hasValueSatisfying(
+                c -> assertThat(c.stageGates()).containsExactly("error-rate", "payment-success"));
+
+        // a sender that leaves the list out (an older orchestrator) gets the seeded strategy's gates for the stage
+        engine.onDeployment(deployment("RUNNING", "canary-1", 100, T0, T0 + 1));
+        assertThat(engine.live("chat-api", "production")).hasValueSatisfying(c -> assertThat(c.stageGates())
+                .containsExactly("error-rate", "latency-p95", "success-rate", "no-critical-alerts"));
+    }
+
+    @Test
     void olderEventsDoNotUndoNewerOnes() {
         engine.onDeployment(deployment("RUNNING", "canary-10", 1000, T0 + 100, T0 + 100));
         engine.onDeployment(deployment("RUNNING", "canary-1", 100, T0, T0));

@@ -1,6 +1,7 @@
 package dev.avalo.orchestrator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -25,7 +26,10 @@ class ManualActionsTest extends OrchestratorTestBase {
         DesiredRoute r1 = awaitRoute(service, "production", 100, 2);
 
         post("deployer", "/api/v1/deployments/" + id + "/promote", Map.of("reason", "looks fine")).then()
-                .statusCode(200).body("state", equalTo("RUNNING")).body("stage.index", equalTo(1));
+                .statusCode(200).body("state", equalTo("RUNNING")).body("stage.index", equalTo(1))
+                // the stage carries its gates, earlier stages' included: the health-scorer judges by this list
+                .body("stage.gates", contains("error-rate", "latency-p95", "success-rate", "no-critical-alerts",
+                        "db-query-time", "ai-model-latency", "payment-success"));
         DesiredRoute r2 = awaitRoute(service, "production", 1000, r1.generation() + 1);
 
         post("deployer", "/api/v1/deployments/" + id + "/pause", null).then().statusCode(200)

@@ -4,17 +4,16 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * One downstream (client) connection: runs its requests one at a time as {@link Exchange}s. Requests a client pipelines behind
- * the current one wait, decoded, in order; reading from the client stops only under back-pressure (a slow upstream, a body
- * arriving before the upstream connection, many pipelined requests), never per request.
+ * the current one wait, decoded ({@link RawRequestDecoder}), in order; reading from the client stops only under back-pressure
+ * (a slow upstream, a body arriving before the upstream connection, many pipelined requests), never per request.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -65,15 +64,33 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(Object msg) {
-        if (msg instanceof HttpRequest request) {
-            current = new Exchange(this, request);
-            current.begin();
-        } else if (msg instanceof HttpContent content) {
+        if (msg instanceof ByteBuf data) {
             if (current != null) {
-                current.requestContent(content);
+                current.requestContent(data);
             } else {
-                content.release();
+                data.release();
             }
+        } else if (msg == RawRequestDecoder.END) {
+            if (current != null) {
+                current.requestEnd();
+            }
+        } else if (msg instanceof RawRequestDecoder.Head head) {
+            current = new Exchange(this, head);
+            current.begin();
+        } else if (msg instanceof RawRequestDecoder.Broken broken) {
+            if (current != null) {
+                current.requestBroken(broken.error());
+            } else {
+                ctx.close();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    static void release(Object msg) {
+        if (msg instanceof RawRequestDecoder.Head head) {
+            head.release();
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -103,7 +120,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             e.clientClosed();
         }
         if (pipelined != null) {
-            pipelined.forEach(ReferenceCountUtil::release);
+            pipelined.forEach(ClientConnection::release);
             pipelined.clear();
         }
         ctx.fireChannelInactive();
@@ -135,7 +152,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (!keepAlive) {
             // the response's last write closes the connection; anything pipelined behind it is dropped
             if (pipelined != null) {
-                pipelined.forEach(ReferenceCountUtil::release);
+                pipelined.forEach(ClientConnection::release);
                 pipelined.clear();
             }
             return;
@@ -147,10 +164,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         updateAutoRead();
     }
 
+    /** What this connection last set autoRead to (only this event loop sets it; the channel's flag is volatile). */
+    private boolean autoRead = true;
+
     /** Reads from the client unless something is held back: too many held messages, or the exchange asks to pause. */
     void updateAutoRead() {
         boolean want = (pipelined == null || pipelined.size() < MAX_HELD) && (current == null || current.wantsClientReads());
-        if (ctx.channel().config().isAutoRead() != want) {
+        if (autoRead != want) {
+            autoRead = want;
             ctx.channel().config().setAutoRead(want);
         }
     }

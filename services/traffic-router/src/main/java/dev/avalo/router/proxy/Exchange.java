@@ -14,16 +14,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 
 import dev.avalo.router.proxy.Upstreams.SideState;
 import dev.avalo.router.route.CompiledRoute;
@@ -31,11 +23,12 @@ import dev.avalo.router.route.StickyHash;
 
 /**
  * One proxied request, on its event loop from start to end. Picks the side (sticky bucket vs. canary weight) and an upstream,
- * takes a pooled keep-alive connection or opens one, forwards the request head and streams its body, then streams the response
- * back (Netty messages passed through, no copies). A connect failure is retried once on another upstream of the same side; a
- * pooled connection the upstream closed before answering a body-less request is retried once on a new connection. Otherwise a
- * failure before the response head becomes a 502 problem, no head within the response timeout a 504 problem, and a failure
- * mid-body closes the client connection. The outcome is recorded exactly once, for the revision that served it.
+ * takes a pooled keep-alive connection or opens one, forwards the request head (bytes from {@link RawRequestDecoder}, with
+ * X-Forwarded-* spliced in) and streams its body, then streams the response back (bytes from {@link RawResponseDecoder}). A
+ * connect failure is retried once on another upstream of the same side; a pooled connection the upstream closed before
+ * answering a body-less request is retried once on a new connection. Otherwise a failure before the response head becomes a 502
+ * problem, no head within the response timeout a 504 problem, and a failure mid-body closes the client connection. The outcome
+ * is recorded exactly once, for the revision that served it.
  */
 final class Exchange {
 
@@ -46,12 +39,19 @@ final class Exchange {
     private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] XFF = "X-Forwarded-For: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] XFP_HTTP = "X-Forwarded-Proto: http\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] XFH = "X-Forwarded-Host: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COMMA = {',', ' '};
     /** Status recorded when the client went away before its response ended (as nginx logs it). */
     static final int CLIENT_CLOSED = 499;
 
     final ClientConnection client;
     private final Loop loop;
-    private final HttpRequest request;
+    private final RawRequestDecoder.Head request;
+    /** The request head as sent upstream; kept (duplicated per attempt) until the response starts, for the stale retry. */
+    private ByteBuf upstreamHead;
+    private boolean chunkedUp;
     private final long startNanos = System.nanoTime();
 
     private SideState side;
@@ -61,7 +61,7 @@ final class Exchange {
     private boolean keepAlive;
     private boolean http10;
     /** Request body parts that arrived before the upstream connection was ready. */
-    private ArrayDeque<HttpContent> held;
+    private ArrayDeque<ByteBuf> held;
     private boolean connecting;
     private boolean reused;
     private boolean retriedConnect;
@@ -82,28 +82,28 @@ final class Exchange {
     Exchange prevAwaiting;
     Exchange nextAwaiting;
 
-    Exchange(ClientConnection client, HttpRequest request) {
+    Exchange(ClientConnection client, RawRequestDecoder.Head request) {
         this.client = client;
         this.loop = client.loop;
         this.request = request;
     }
 
     void begin() {
-        keepAlive = HttpUtil.isKeepAlive(request);
-        http10 = request.protocolVersion() == HttpVersion.HTTP_1_0;
-        if (request.decoderResult().isFailure()) {
+        RawRequestDecoder.Head request = this.request;
+        keepAlive = request.keepAlive();
+        http10 = request.http10();
+        if (request.error() != null) {
             keepAlive = false;
-            local(400, "bad-request", "Bad Request", "malformed HTTP request: " + request.decoderResult().cause().getMessage());
+            local(400, "bad-request", "Bad Request", "malformed HTTP request: " + request.error());
             return;
         }
-        String expect = request.headers().get(HttpHeaderNames.EXPECT);
-        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+        String expect = request.expect();
+        if (expect != null && !"100-continue".equalsIgnoreCase(expect)) {
             keepAlive = false;
             local(417, "expectation-failed", "Expectation Failed", "only 'Expect: 100-continue' is supported");
             return;
         }
-        HttpHeaders headers = request.headers();
-        String host = headers.get(HttpHeaderNames.HOST);
+        String host = request.host();
         CompiledRoute route = loop.proxy.table.forHost(host);
         if (route == null) {
             local(404, "unknown-host", "Not Found", "no route for host '" + host + "' on this router");
@@ -111,9 +111,9 @@ final class Exchange {
         }
         String identity = null;
         if (route.stickyHeader() != null) {
-            identity = headers.get(route.stickyHeader());
+            identity = request.header(route.stickyHeader());
         } else if (route.stickyCookie() != null) {
-            identity = Headers.cookie(headers.get(HttpHeaderNames.COOKIE), route.stickyCookie());
+            identity = Headers.cookie(request.header("Cookie"), route.stickyCookie());
             if (identity == null || identity.isEmpty()) {
                 identity = newIdentity();
                 setCookie = route.stickyCookie() + "=" + identity + COOKIE_ATTRIBUTES;
@@ -129,21 +129,30 @@ final class Exchange {
         if (identity != null) {
             side.metrics.user(loop.slot, hash);
         }
-        if (expect != null && request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
-            // answered here, as nginx does: the body comes to the proxy, which streams it on
+        if (expect != null && !http10) {
+            // answered here, as nginx does: the body comes to the proxy, which streams it on (Expect is not forwarded)
             client.ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE),
                     client.ctx.voidPromise());
-            headers.remove(HttpHeaderNames.EXPECT);
         }
-        Headers.removeHopByHop(headers);
-        String prior = headers.get(Headers.X_FORWARDED_FOR);
-        headers.set(Headers.X_FORWARDED_FOR, prior == null ? client.clientAddress : prior + ", " + client.clientAddress);
-        headers.set(Headers.X_FORWARDED_PROTO, Headers.HTTP);
+        // the head as decoded (request line already HTTP/1.1: upstream connections are keep-alive whatever the client
+        // speaks; hop-by-hop headers dropped), then X-Forwarded-*, then the blank line
+        ByteBuf head = request.lines();
+        head.writeBytes(XFF);
+        if (request.forwardedFor() != null) {
+            head.writeCharSequence(request.forwardedFor(), StandardCharsets.ISO_8859_1);
+            head.writeBytes(COMMA);
+        }
+        head.writeCharSequence(client.clientAddress, StandardCharsets.US_ASCII);
+        head.writeBytes(CRLF);
+        head.writeBytes(XFP_HTTP);
         if (host != null) {
-            headers.set(Headers.X_FORWARDED_HOST, host);
+            head.writeBytes(XFH);
+            head.writeCharSequence(host, StandardCharsets.ISO_8859_1);
+            head.writeBytes(CRLF);
         }
-        // upstream connections are HTTP/1.1 keep-alive whatever the client speaks
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        head.writeBytes(CRLF);
+        upstreamHead = head;
+        chunkedUp = request.framing() == RawRequestDecoder.Framing.CHUNKED;
         upstream = side.pick(null);
         acquire(true);
     }
@@ -206,50 +215,104 @@ final class Exchange {
         conn = c;
         c.exchange = this;
         c.keepAlive = true;
-        c.decoder.expectHeadResponse(HttpMethod.HEAD.equals(request.method()));
-        c.channel.write(request, c.channel.voidPromise());
-        ArrayDeque<HttpContent> h = held;
+        c.decoder.expectHeadResponse(request.isHead());
+        c.channel.write(upstreamHead.retainedDuplicate(), c.channel.voidPromise());
+        ArrayDeque<ByteBuf> h = held;
         if (h != null) {
-            HttpContent part;
+            ByteBuf part;
             while ((part = h.poll()) != null) {
-                c.channel.write(part, c.channel.voidPromise());
+                writeBody(c, part);
             }
         }
         if (requestDone) {
+            if (chunkedUp) {
+                c.channel.write(Unpooled.wrappedBuffer(LAST_CHUNK), c.channel.voidPromise());
+            }
             c.channel.flush();
             loop.awaitHead(this);
         }
         client.updateAutoRead();
     }
 
-    /** A part of the request body (the last one, possibly empty, ends the request). */
-    void requestContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        if (content.content().isReadable()) {
+    /** A part of the request body (de-chunked). */
+    void requestContent(ByteBuf data) {
+        if (data.isReadable()) {
             requestHasBody = true;
         }
         if (responseDone || side == null) {
             // answered already (locally or by the upstream): the rest of the body is read and dropped
-            content.release();
+            data.release();
         } else if (conn != null) {
-            conn.channel.write(content, conn.channel.voidPromise());
-            if (last) {
-                conn.channel.flush();
-            }
+            writeBody(conn, data);
         } else {
             if (held == null) {
                 held = new ArrayDeque<>(4);
             }
-            held.add(content);
+            held.add(data);
+            client.updateAutoRead();
         }
-        if (last) {
-            requestDone = true;
-            if (conn != null && !responseStarted && !responseDone) {
+    }
+
+    private void writeBody(UpstreamConnection c, ByteBuf data) {
+        if (chunkedUp) {
+            if (!data.isReadable()) {
+                data.release();
+                return;
+            }
+            ByteBuf size = c.channel.alloc().buffer(12);
+            ByteBufUtil.writeAscii(size, Integer.toHexString(data.readableBytes()));
+            size.writeBytes(CRLF);
+            c.channel.write(size, c.channel.voidPromise());
+            c.channel.write(data, c.channel.voidPromise());
+            c.channel.write(Unpooled.wrappedBuffer(CRLF), c.channel.voidPromise());
+        } else {
+            c.channel.write(data, c.channel.voidPromise());
+        }
+    }
+
+    /** The request (its body, if any) ended. */
+    void requestEnd() {
+        requestDone = true;
+        if (conn != null && !responseDone) {
+            if (chunkedUp) {
+                conn.channel.write(Unpooled.wrappedBuffer(LAST_CHUNK), conn.channel.voidPromise());
+            }
+            conn.channel.flush();
+            if (!responseStarted) {
                 loop.awaitHead(this);
             }
+        }
+        maybeFinish();
+    }
+
+    /** The request body turned out malformed: nothing more is read from this client. */
+    void requestBroken(String why) {
+        requestDone = true;
+        keepAlive = false;
+        loop.answered(this);
+        UpstreamConnection c = conn;
+        conn = null;
+        if (c != null) {
+            // the upstream got part of a request: that connection is out of step
+            c.exchange = null;
+            c.keepAlive = false;
+            c.channel.close();
+        }
+        releaseHeld();
+        releaseHead();
+        if (responseDone) {
+            client.ctx.close();
             maybeFinish();
-        } else if (held != null && !held.isEmpty()) {
-            client.updateAutoRead();
+        } else if (responseStarted) {
+            abort();
+        } else {
+            responseDone = true;
+            write(Problems.response(client.ctx.alloc(), 400, "bad-request", "Bad Request", "malformed HTTP request: "
+                    + why, false, side != null ? side.revisionHeader : null));
+            if (side != null) {
+                record(400, false);
+            }
+            maybeFinish();
         }
     }
 
@@ -286,6 +349,7 @@ final class Exchange {
         }
         loop.answered(this);
         responseStarted = true;
+        releaseHead();
         status = head.status();
         conn.keepAlive = head.keepAlive();
         RawResponseDecoder.Framing framing = head.framing();
@@ -413,6 +477,7 @@ final class Exchange {
             c.channel.close();
         }
         releaseHeld();
+        releaseHead();
         if (side != null) {
             record(responseDone ? status : CLIENT_CLOSED, false);
         }
@@ -421,18 +486,15 @@ final class Exchange {
     /** A response made here (unknown host, bad request): no revision involved, nothing recorded. */
     private void local(int code, String slug, String title, String detail) {
         responseDone = true;
+        request.release();
         write(Problems.response(client.ctx.alloc(), code, slug, title, detail, keepAlive, null));
-        if (!(request instanceof LastHttpContent)) {
-            // the body, if any, follows as HttpContent and is dropped; the exchange ends with it
-            return;
-        }
-        requestDone = true;
-        maybeFinish();
+        // the body, if any, follows and is dropped; the exchange ends with the request's end
     }
 
     /** A failure before the response head: a problem response, counted as a proxy error of the revision. */
     private void fail(int code, String slug, String title, String detail) {
         releaseHeld();
+        releaseHead();
         if (responseStarted) {
             abort();
             return;
@@ -448,6 +510,7 @@ final class Exchange {
         responseDone = true;
         keepAlive = false;
         releaseHeld();
+        releaseHead();
         record(status, true);
         client.ctx.close();
         maybeFinish();
@@ -461,9 +524,17 @@ final class Exchange {
         }
     }
 
+    private void releaseHead() {
+        ByteBuf h = upstreamHead;
+        if (h != null) {
+            upstreamHead = null;
+            h.release();
+        }
+    }
+
     private void releaseHeld() {
         if (held != null) {
-            HttpContent part;
+            ByteBuf part;
             while ((part = held.poll()) != null) {
                 part.release();
             }

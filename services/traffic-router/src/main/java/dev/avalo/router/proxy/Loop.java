@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.resolver.AddressResolverGroup;
 
 /**
@@ -50,9 +49,9 @@ final class Loop {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // requests go out through Netty's encoder; responses are read raw (RawResponseDecoder) and passed on
-                        // as bytes, without header maps
-                        ch.pipeline().addLast(new HttpRequestEncoder(), new RawResponseDecoder(),
+                        // requests go out as bytes (heads from RawRequestDecoder, X-Forwarded-* spliced in); responses are
+                        // read raw (RawResponseDecoder) and passed on as bytes: no header maps either way
+                        ch.pipeline().addLast(new RawResponseDecoder(),
                                 new UpstreamConnection(Loop.this));
                     }
                 });

@@ -224,63 +224,115 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
         boolean chunked = false;
         long contentLength = -1;
         List<String> connectionTokens = null;
-        boolean dropSome = false;
-        // first pass: framing, keep-alive and what to drop
-        int i = lineEnd + 1;
-        while (i < end) {
-            int nl = in.indexOf(i, end, (byte) '\n');
-            int le = nl > i && in.getByte(nl - 1) == '\r' ? nl - 1 : nl;
-            if (le == i) {
-                break;
-            }
-            int colon = in.indexOf(i, le, (byte) ':');
-            if (colon <= i) {
-                fail(in, "bad header line");
-            }
-            int nameLen = colon - i;
-            int vs = colon + 1;
-            while (vs < le && (in.getByte(vs) == ' ' || in.getByte(vs) == '\t')) {
-                vs++;
-            }
-            int ve = le;
-            while (ve > vs && (in.getByte(ve - 1) == ' ' || in.getByte(ve - 1) == '\t')) {
-                ve--;
-            }
-            if (nameIs(in, i, nameLen, "content-length")) {
-                long v = parseDecimal(in, vs, ve);
-                if (v < 0 || (contentLength >= 0 && contentLength != v)) {
-                    fail(in, "bad Content-Length");
+        // one pass: framing and keep-alive read, kept lines copied as they go; hop-by-hop lines (Connection,
+        // Transfer-Encoding, the standard ones) left out. Only a Connection header naming other headers (rare) needs a
+        // second pass, since those may come before it.
+        ByteBuf lines = ctx.alloc().buffer(end - start + 96);
+        lines.writeBytes(in, start, lineEnd + 1 - start);
+        try {
+            int i = lineEnd + 1;
+            while (i < end) {
+                int nl = in.indexOf(i, end, (byte) '\n');
+                int le = nl > i && in.getByte(nl - 1) == '\r' ? nl - 1 : nl;
+                if (le == i) {
+                    break;
                 }
-                contentLength = v;
-            } else if (nameIs(in, i, nameLen, "transfer-encoding")) {
-                String te = in.toString(vs, ve - vs, StandardCharsets.US_ASCII).trim();
-                int comma = te.lastIndexOf(',');
-                chunked = (comma < 0 ? te : te.substring(comma + 1)).trim().equalsIgnoreCase("chunked");
-                if (!chunked) {
-                    fail(in, "unsupported Transfer-Encoding " + te);
+                int colon = in.indexOf(i, le, (byte) ':');
+                if (colon <= i) {
+                    fail(in, "bad header line");
                 }
-            } else if (nameIs(in, i, nameLen, "connection")) {
-                String v = in.toString(vs, ve - vs, StandardCharsets.US_ASCII);
-                for (String token : v.split(",")) {
-                    String t = token.trim();
-                    if (t.equalsIgnoreCase("close")) {
-                        keepAlive = false;
-                    } else if (t.equalsIgnoreCase("keep-alive")) {
-                        keepAlive = true;
-                    } else if (!t.isEmpty()) {
-                        if (connectionTokens == null) {
-                            connectionTokens = new ArrayList<>(2);
+                int nameLen = colon - i;
+                boolean keep = false;
+                switch (nameLen) {
+                    case 14 -> {
+                        if (nameIs(in, i, nameLen, "content-length")) {
+                            int vs = valueStart(in, colon + 1, le);
+                            long v = parseDecimal(in, vs, valueEnd(in, vs, le));
+                            if (v < 0 || (contentLength >= 0 && contentLength != v)) {
+                                fail(in, "bad Content-Length");
+                            }
+                            contentLength = v;
+                            keep = true;
+                        } else {
+                            keep = !isHopByHop(in, i, nameLen);
                         }
-                        connectionTokens.add(t.toLowerCase(Locale.ROOT));
                     }
+                    case 17 -> {
+                        if (nameIs(in, i, nameLen, "transfer-encoding")) {
+                            int vs = valueStart(in, colon + 1, le);
+                            String te = in.toString(vs, valueEnd(in, vs, le) - vs, StandardCharsets.US_ASCII);
+                            int comma = te.lastIndexOf(',');
+                            chunked = (comma < 0 ? te : te.substring(comma + 1)).trim().equalsIgnoreCase("chunked");
+                            if (!chunked) {
+                                fail(in, "unsupported Transfer-Encoding " + te);
+                            }
+                        } else {
+                            keep = !isHopByHop(in, i, nameLen);
+                        }
+                    }
+                    case 10 -> {
+                        if (nameIs(in, i, nameLen, "connection")) {
+                            int vs = valueStart(in, colon + 1, le);
+                            int ve = valueEnd(in, vs, le);
+                            if (nameIs(in, vs, ve - vs, "keep-alive")) {
+                                keepAlive = true;
+                            } else if (nameIs(in, vs, ve - vs, "close")) {
+                                keepAlive = false;
+                            } else {
+                                for (String token : in.toString(vs, ve - vs, StandardCharsets.US_ASCII).split(",")) {
+                                    String t = token.trim();
+                                    if (t.equalsIgnoreCase("close")) {
+                                        keepAlive = false;
+                                    } else if (t.equalsIgnoreCase("keep-alive")) {
+                                        keepAlive = true;
+                                    } else if (!t.isEmpty()) {
+                                        if (connectionTokens == null) {
+                                            connectionTokens = new ArrayList<>(2);
+                                        }
+                                        connectionTokens.add(t.toLowerCase(Locale.ROOT));
+                                    }
+                                }
+                            }
+                        } else {
+                            keep = !isHopByHop(in, i, nameLen);
+                        }
+                    }
+                    default -> keep = !isHopByHop(in, i, nameLen);
                 }
-            } else if (isHopByHop(in, i, nameLen)) {
-                dropSome = true;
+                if (keep) {
+                    lines.writeBytes(in, i, le - i);
+                    lines.writeByte('\r').writeByte('\n');
+                }
+                i = nl + 1;
             }
-            i = nl + 1;
+            if (connectionTokens != null) {
+                // headers the Connection header names are hop-by-hop too, wherever they stand: copy again without them
+                lines.writerIndex(0);
+                lines.writeBytes(in, start, lineEnd + 1 - start);
+                i = lineEnd + 1;
+                while (i < end) {
+                    int nl = in.indexOf(i, end, (byte) '\n');
+                    int le = nl > i && in.getByte(nl - 1) == '\r' ? nl - 1 : nl;
+                    if (le == i) {
+                        break;
+                    }
+                    int nameLen = in.indexOf(i, le, (byte) ':') - i;
+                    boolean drop = nameIs(in, i, nameLen, "connection") || nameIs(in, i, nameLen, "transfer-encoding")
+                            || isHopByHop(in, i, nameLen) || listed(connectionTokens, in, i, nameLen);
+                    if (!drop) {
+                        lines.writeBytes(in, i, le - i);
+                        lines.writeByte('\r').writeByte('\n');
+                    }
+                    i = nl + 1;
+                }
+            }
+        } catch (RuntimeException e) {
+            lines.release();
+            throw e;
         }
         in.readerIndex(end);
         if (status >= 100 && status < 200 && status != 101) {
+            lines.release();
             return null;
         }
         Framing framing;
@@ -294,28 +346,25 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
             framing = Framing.CLOSE;
             keepAlive = false;
         }
-        // second pass: copy the status line and every kept header line
-        ByteBuf lines = ctx.alloc().buffer(end - start + 96);
-        lines.writeBytes(in, start, lineEnd + 1 - start);
-        i = lineEnd + 1;
-        while (i < end) {
-            int nl = in.indexOf(i, end, (byte) '\n');
-            int le = nl > i && in.getByte(nl - 1) == '\r' ? nl - 1 : nl;
-            if (le == i) {
-                break;
-            }
-            int colon = in.indexOf(i, le, (byte) ':');
-            int nameLen = colon - i;
-            boolean drop = nameIs(in, i, nameLen, "connection") || nameIs(in, i, nameLen, "transfer-encoding")
-                    || (dropSome && isHopByHop(in, i, nameLen))
-                    || (connectionTokens != null && listed(connectionTokens, in, i, nameLen));
-            if (!drop) {
-                lines.writeBytes(in, i, le - i);
-                lines.writeByte('\r').writeByte('\n');
-            }
-            i = nl + 1;
-        }
         return new Head(status, keepAlive, framing, contentLength, lines);
+    }
+
+    /** The first byte of a header value after optional whitespace. */
+    private static int valueStart(ByteBuf in, int from, int lineEnd) {
+        int vs = from;
+        while (vs < lineEnd && (in.getByte(vs) == ' ' || in.getByte(vs) == '\t')) {
+            vs++;
+        }
+        return vs;
+    }
+
+    /** The end of a header value without trailing whitespace. */
+    private static int valueEnd(ByteBuf in, int valueStart, int lineEnd) {
+        int ve = lineEnd;
+        while (ve > valueStart && (in.getByte(ve - 1) == ' ' || in.getByte(ve - 1) == '\t')) {
+            ve--;
+        }
+        return ve;
     }
 
     private static int digit(ByteBuf in, int at) {

@@ -24,7 +24,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -110,9 +109,10 @@ public final class ReverseProxy {
                     protected void initChannel(Channel ch) {
                         Loop loop = loops.get(ch.eventLoop());
                         // few handlers (every handler is a hop for every message); Expect and idle connections are handled
-                        // by ClientConnection and the loop's sweep. Proxied responses bypass the encoder as raw bytes; the
-                        // router's own responses (problems, 100 Continue) go through it.
-                        ch.pipeline().addLast(new HttpRequestDecoder(), new HttpResponseEncoder(), new ClientConnection(loop));
+                        // by ClientConnection and the loop's sweep. Requests are read raw (RawRequestDecoder: strict, no header
+                        // maps); proxied responses bypass the encoder as raw bytes; the router's own responses (problems,
+                        // 100 Continue) go through it.
+                        ch.pipeline().addLast(new RawRequestDecoder(), new HttpResponseEncoder(), new ClientConnection(loop));
                     }
                 });
         try {

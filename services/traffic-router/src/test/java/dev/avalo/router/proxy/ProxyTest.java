@@ -282,7 +282,7 @@ class ProxyTest {
         route("eject", List.of(dead, blue2.url()), null, 0, Stickiness.defaultHeader());
         for (int i = 0; i < 12; i++) {
             Response r = get("eject", "/", Map.of());
-            assertThat(r.status()).as("request %d", i).isEqualTo(200);
+            assertThat(r.status()).as("request %d (dead upstream: port %d): %s", i, deadPort, r.body()).isEqualTo(200);
             assertThat(r.json().getString("name")).isEqualTo("blue2");
         }
         assertThat(proxy.isEjected("127.0.0.1", deadPort)).isTrue();

@@ -283,10 +283,84 @@ class ProxyWireTest {
         }
     }
 
+    @Test
+    void theUpstreamGetsTheHeadAsHttp11WithForwardedHeadersAndNoHopByHopOnes() throws Exception {
+        try (OneShotUpstream up = new OneShotUpstream(false)) {
+            route("rawhead", up.url());
+            try (Socket s = connect()) {
+                write(s, "GET /p?q=1 HTTP/1.0\r\nHost: rawhead\r\nConnection: keep-alive, X-Hop\r\nX-Hop: h\r\n"
+                        + "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: spoofed\r\n"
+                        + "Keep-Alive: timeout=5\r\nX-Kept:  spaced value \r\n\r\n");
+                Reply r = read(s.getInputStream(), false);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.headers()).containsEntry("connection", "keep-alive");
+            }
+            assertThat(up.heads).hasSize(1);
+            assertThat(up.heads.get(0)).containsExactly("GET /p?q=1 HTTP/1.1", "Host: rawhead", "X-Kept:  spaced value ",
+                    "X-Forwarded-For: 203.0.113.7, 127.0.0.1", "X-Forwarded-Proto: http", "X-Forwarded-Host: rawhead");
+        }
+    }
+
+    @Test
+    void aChunkedRequestBodyIsForwardedAndThePipelinedRequestBehindItServed() throws Exception {
+        route("chunkedup", blue.url());
+        try (Socket s = connect()) {
+            write(s, "POST /upload HTTP/1.1\r\nHost: chunkedup\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5;ext=1\r\nhello\r\n3\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n"
+                    + "GET /status/204 HTTP/1.1\r\nHost: chunkedup\r\n\r\n");
+            InputStream in = s.getInputStream();
+            Reply first = read(in, false);
+            assertThat(first.status()).isEqualTo(200);
+            JsonObject json = new JsonObject(first.body());
+            assertThat(json.getLong("bodyBytes")).isEqualTo(8);
+            assertThat(json.getJsonObject("headers").getString("transfer-encoding")).isEqualTo("chunked");
+            Reply second = read(in, true);
+            assertThat(second.status()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void ambiguousFramingAndMalformedHeadsAreA400AndTheConnectionCloses() throws Exception {
+        route("smuggle", blue.url());
+        for (String head : List.of(
+                "POST / HTTP/1.1\r\nHost: smuggle\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: smuggle\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde",
+                "POST / HTTP/1.1\r\nHost: smuggle\r\nTransfer-Encoding: chunked, identity\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: smuggle\r\nX-A: a\r\n folded\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost : smuggle\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: smuggle\r\nX-A: a\rb\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: smuggle\r\nX-Big: " + "a".repeat(17 * 1024) + "\r\n\r\n")) {
+            try (Socket s = connect()) {
+                write(s, head);
+                InputStream in = s.getInputStream();
+                Reply r = read(in, false);
+                assertThat(r.status()).as(head).isEqualTo(400);
+                assertThat(r.headers()).containsEntry("content-type", "application/problem+json");
+                assertThat(r.headers()).containsEntry("connection", "close");
+                assertThat(in.read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void aBadChunkIsA400AndTheConnectionCloses() throws Exception {
+        route("badchunk", blue.url());
+        try (Socket s = connect()) {
+            write(s, "POST / HTTP/1.1\r\nHost: badchunk\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n");
+            InputStream in = s.getInputStream();
+            Reply r = read(in, false);
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.headers()).containsEntry("content-type", "application/problem+json");
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
     /** A raw HTTP/1.1 upstream on a thread; with {@code closeOnSecond}, it closes each connection on its second request. */
     static final class OneShotUpstream implements AutoCloseable {
         final AtomicInteger connections = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
+        /** The heads received, as lines (without the blank line). */
+        final List<List<String>> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final ServerSocket server;
         private final boolean closeOnSecond;
         private final String response;
@@ -332,9 +406,13 @@ class ProxyWireTest {
                     if (l == null) {
                         return;
                     }
+                    List<String> head = new java.util.ArrayList<>();
+                    head.add(l);
                     while ((l = line(in)) != null && !l.isEmpty()) {
                         // headers, no body expected
+                        head.add(l);
                     }
+                    heads.add(head);
                     if (closeOnSecond && served == 1) {
                         return;
                     }

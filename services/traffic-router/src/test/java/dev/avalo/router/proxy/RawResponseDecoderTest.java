@@ -139,6 +139,17 @@ class RawResponseDecoderTest {
         List<Decoded> close = decode(new RawResponseDecoder(),
                 "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", false, false);
         assertThat(close.get(0).head().keepAlive()).isFalse();
+
+        // a header the Connection header names is dropped even when it comes first
+        List<Decoded> early = decode(new RawResponseDecoder(), "HTTP/1.1 200 OK\r\nX-Early: e\r\nKeep-Alive: timeout=5\r\n"
+                + "Proxy-Connection: x\r\nConnection: X-Early\r\nX-Kept: k\r\nContent-Length: 0\r\n\r\n", false, false);
+        assertThat(early.get(0).lines()).isEqualTo("HTTP/1.1 200 OK\r\nX-Kept: k\r\nContent-Length: 0\r\n");
+        assertThat(early.get(0).head().keepAlive()).isTrue();
+        // the common case: a single keep-alive token, any case, with padding
+        List<Decoded> common = decode(new RawResponseDecoder(), "HTTP/1.0 200 OK\r\nKeep-Alive: timeout=5\r\n"
+                + "Connection:  Keep-Alive \r\nServer: n\r\nContent-Length:\t0\r\n\r\n", false, false);
+        assertThat(common.get(0).lines()).isEqualTo("HTTP/1.0 200 OK\r\nServer: n\r\nContent-Length:\t0\r\n");
+        assertThat(common.get(0).head().keepAlive()).isTrue();
     }
 
     @Test

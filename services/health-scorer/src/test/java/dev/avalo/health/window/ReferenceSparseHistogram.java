@@ -4,11 +4,13 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
+ * The old compacted second of {@link ReferenceWindow}. Test only.
+ * <p>
  * A settled second's latency histogram, kept as its non-empty buckets only: a dense HdrHistogram at 2 significant digits is
  * some 14 KB whatever it holds, while a second of a canary's requests touches a few dozen buckets. Values are each bucket's
  * highest equivalent value, so adding them back to a histogram of the same precision restores the same buckets.
  */
-final class SparseHistogram {
+final class ReferenceSparseHistogram {
 
     /** Bucket arithmetic of the scorer's precision (read-only use). */
     private static final Histogram PRECISION = Histograms.create();
@@ -18,7 +20,7 @@ final class SparseHistogram {
     private final long[] suffix;
     private final long[] counts;
 
-    private SparseHistogram(long[] values, long[] counts) {
+    private ReferenceSparseHistogram(long[] values, long[] counts) {
         this.values = values;
         this.counts = counts;
         this.suffix = new long[values.length + 1];
@@ -27,7 +29,7 @@ final class SparseHistogram {
         }
     }
 
-    static SparseHistogram of(Histogram h) {
+    static ReferenceSparseHistogram of(Histogram h) {
         int n = 0;
         for (HistogramIterationValue ignored : h.recordedValues()) {
             n++;
@@ -40,7 +42,7 @@ final class SparseHistogram {
             counts[i] = v.getCountAtValueIteratedTo();
             i++;
         }
-        return new SparseHistogram(values, counts);
+        return new ReferenceSparseHistogram(values, counts);
     }
 
     long total() {

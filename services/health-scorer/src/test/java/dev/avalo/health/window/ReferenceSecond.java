@@ -6,10 +6,12 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
+ * The old one-second bucket of {@link ReferenceWindow}. Test only.
+ * <p>
  * One second of one revision: router figures summed over every router that reported it, their latency histograms merged, and
- * the pushed metrics of that second. Not thread-safe: owned by its {@link RevisionWindow}.
+ * the pushed metrics of that second. Not thread-safe: owned by its {@link ReferenceWindow}.
  */
-final class Second implements SecondView {
+final class ReferenceSecond implements SecondView {
 
     long epochSecond = Long.MIN_VALUE;
     long requests;
@@ -21,7 +23,7 @@ final class Second implements SecondView {
     /** The latency histogram while the second may still receive samples; null once compacted. */
     Histogram latency;
     /** The latency histogram once settled. */
-    SparseHistogram compact;
+    ReferenceSparseHistogram compact;
     Map<String, Custom> custom;
 
     /** A pushed metric within the second: the sum of values and how many arrived. */
@@ -134,7 +136,7 @@ final class Second implements SecondView {
     /** Replaces the dense histogram by its non-empty buckets. */
     void compact() {
         if (latency != null) {
-            compact = SparseHistogram.of(latency);
+            compact = ReferenceSparseHistogram.of(latency);
             latency = null;
         }
     }

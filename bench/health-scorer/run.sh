@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Health-scorer tick benchmark: bench/health-scorer/run.sh [options]
+#
+# N live canaries, every default rule evaluated every second, reports (score + gates + rules) every 5 s: the production
+# HealthEngine (built as the service's DomainProducer builds it, default settings) driven in simulated time by
+# src/main/java/dev/avalo/bench/health/TickBench.java, a plain main (no JMH, no Quarkus, no NATS). Per simulated second it
+# ingests one second of router samples (HdrHistogram latencies) and pushed business metrics for every canary and stable
+# (not timed), then times engine.tick(now). Windows are full (11 minutes) before the first measured tick.
+#
+# Options: --canaries N (10000)  --rounds R (3)  --seconds S measured ticks per round (30)  --warmup W ticks (20)
+#          --report-spread synchronized|staggered (synchronized)  --heap SIZE (-Xmx, 10g)
+#          --ref GIT_REF  also run the same driver against the health-scorer of GIT_REF (e.g. main), for a before/after
+#          --skip-build
+# Takes /work/.bench-lock (BENCH_LOCK to override) around each measured JVM and always removes it; each JVM is stopped after
+# BENCH_MAX_SECONDS (590). Writes results/<date>-<code>.jsonl (one line per round) and regenerates RESULTS.md (report.py).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH="$ROOT/bench/health-scorer"
+ARGS="$*"
+CANARIES=10000
+ROUNDS=3
+SECONDS_PER_ROUND=30
+WARMUP=20
+SPREAD=synchronized
+HEAP=10g
+REF=""
+SKIP_BUILD=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --canaries) CANARIES="$2"; shift 2 ;;
+        --rounds) ROUNDS="$2"; shift 2 ;;
+        --seconds) SECONDS_PER_ROUND="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
+        --report-spread) SPREAD="$2"; shift 2 ;;
+        --heap) HEAP="$2"; shift 2 ;;
+        --ref) REF="$2"; shift 2 ;;
+        --skip-build) SKIP_BUILD=1; shift ;;
+        *) echo "usage: $0 [--canaries 10000] [--rounds 3] [--seconds 30] [--warmup 20] [--report-spread synchronized|staggered] [--heap 10g] [--ref main] [--skip-build]" >&2; exit 2 ;;
+    esac
+done
+LOCK="${BENCH_LOCK:-/work/.bench-lock}"
+MAX_SECONDS="${BENCH_MAX_SECONDS:-590}"
+STAMP="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
+WORK="$(mktemp -d /tmp/avalo-bench-health.XXXXXX)"
+HELD_LOCK=0
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+cleanup() {
+    local rc=$?
+    if [[ $HELD_LOCK -eq 1 ]]; then rmdir "$LOCK" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# build MODULE_DIR OUT_DIR [MAVEN_FLAGS...]: compiles the health-scorer at MODULE_DIR, writes its runtime classpath and the
+# compiled driver
+build() {
+    local module="$1" out="$2"
+    shift 2
+    mkdir -p "$out/driver"
+    if [[ $SKIP_BUILD -eq 0 || ! -f "$module/target/classpath.txt" ]]; then
+        log "building ${module#"$ROOT"/}"
+        (cd "$ROOT" && timeout 900 ./mvnw -B -q -f "$module/pom.xml" "$@" -DskipTests compile dependency:build-classpath \
+            -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2
+    fi
+    local cp="$module/target/classes:$(cat "$module/target/classpath.txt")"
+    javac -nowarn -d "$out/driver" -cp "$cp" "$BENCH/src/main/java/dev/avalo/bench/health/TickBench.java"
+    echo "$out/driver:$cp" >"$out/cp"
+}
+
+take_lock() {
+    local waited=0
+    until mkdir "$LOCK" 2>/dev/null; do
+        ((waited % 60 == 0)) && log "waiting for $LOCK (someone is benchmarking)"
+        sleep 15
+        waited=$((waited + 15))
+    done
+    HELD_LOCK=1
+}
+
+release_lock() {
+    rmdir "$LOCK" 2>/dev/null || true
+    HELD_LOCK=0
+}
+
+# measure LABEL OUT_DIR: one JVM, RESULT lines appended to results/<stamp>-<label>.jsonl
+measure() {
+    local label="$1" out="$2" result="$BENCH/results/$STAMP-$1.jsonl"
+    mkdir -p "$BENCH/results"
+    take_lock
+    log "$label: $CANARIES canaries, $SPREAD reports, $ROUNDS rounds of $SECONDS_PER_ROUND ticks after $WARMUP warm-up ticks (lock held)"
+    local rc=0
+    timeout "$MAX_SECONDS" java "-Xmx$HEAP" -Xms2g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError "-Dbench.code=$label" -cp "$(cat "$out/cp")" \
+        dev.avalo.bench.health.TickBench --canaries "$CANARIES" --rounds "$ROUNDS" --seconds "$SECONDS_PER_ROUND" \
+        --warmup "$WARMUP" --report-spread "$SPREAD" --out "$WORK/$label.jsonl" 2> >(grep -v 'filling windows' >&2) || rc=$?
+    release_lock
+    if [[ -s "$WORK/$label.jsonl" ]]; then
+        python3 - "$WORK/$label.jsonl" "$result" "bench/health-scorer/run.sh${ARGS:+ $ARGS}" "$(git -C "$ROOT" rev-parse --short HEAD)" \
+            "$(git -C "$ROOT" status --porcelain -- services/health-scorer bench/health-scorer | wc -l)" "$label" <<'PY'
+import json, os, platform, subprocess, sys
+src, dst, command, commit, dirty, label = sys.argv[1:7]
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+load = open("/proc/loadavg").read().split()[:3]
+with open(dst, "a") as out:
+    for line in open(src):
+        r = json.loads(line)
+        r.update(command=command, commit=commit + ("" if dirty == "0" else "-dirty"), codeUnderTest=label,
+                 cpus=os.cpu_count(), cpu=cpu, java=java, loadAverageAfter=load)
+        out.write(json.dumps(r) + "\n")
+PY
+        log "wrote ${result#"$ROOT"/}"
+    fi
+    [[ $rc -eq 0 ]] || log "$label: the JVM ended with $rc (124: stopped after $MAX_SECONDS s)"
+}
+
+build "$ROOT/services/health-scorer" "$WORK/head"
+if [[ -n "$REF" ]]; then
+    log "extracting services/health-scorer of $REF"
+    mkdir -p "$WORK/ref"
+    git -C "$ROOT" archive "$REF" pom.xml build services/health-scorer | tar -x -C "$WORK/ref"
+    SKIP_BUILD_SAVED=$SKIP_BUILD; SKIP_BUILD=0
+    # outside the repository the formatter finds no configuration: the extracted sources are compiled as they are
+    build "$WORK/ref/services/health-scorer" "$WORK/ref-out" -Dformatter.skip=true -Dimpsort.skip=true
+    SKIP_BUILD=$SKIP_BUILD_SAVED
+    measure "ref-$REF" "$WORK/ref-out"
+fi
+measure "head" "$WORK/head"
+python3 "$BENCH/report.py" "$BENCH/results" "$BENCH/RESULTS.md"
+log "regenerated bench/health-scorer/RESULTS.md"

@@ -1,0 +1,388 @@
+package dev.avalo.bench.health;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.HdrHistogram.Histogram;
+
+import dev.avalo.contracts.deployment.DeploymentView;
+import dev.avalo.contracts.deployment.StageView;
+import dev.avalo.contracts.health.HealthReport;
+import dev.avalo.contracts.metrics.RouterMetricsSample;
+import dev.avalo.contracts.metrics.StatusCounts;
+import dev.avalo.health.gate.GateSettings;
+import dev.avalo.health.gate.StageGates;
+import dev.avalo.health.rule.RuleEvaluator;
+import dev.avalo.health.rule.RuleParser;
+import dev.avalo.health.rule.RuleRegistry;
+import dev.avalo.health.rule.RuleSettings;
+import dev.avalo.health.score.ScoreSettings;
+import dev.avalo.health.score.Scorer;
+import dev.avalo.health.source.alertmanager.AlertBook;
+import dev.avalo.health.source.custom.CustomMetrics;
+import dev.avalo.health.source.router.RouterSamples;
+import dev.avalo.health.stats.Wilson;
+import dev.avalo.health.verdict.Assessor;
+import dev.avalo.health.verdict.HealthEngine;
+import dev.avalo.health.window.Histograms;
+import dev.avalo.health.window.MetricKind;
+
+/**
+ * The health-scorer's clockwork under N live canaries: the production {@link HealthEngine} (built as the service's
+ * DomainProducer builds it, with the default settings and the 16 default rules), fed one second of router samples (HdrHistogram
+ * latencies) and pushed business metrics for every canary and stable, then ticked; only {@code engine.tick(now)} is timed.
+ * <p>
+ * Simulated time, no clock reads in the engine: each simulated second first ingests the second that just ended (not timed),
+ * then ticks. Every tick runs every canary's rules; a canary's report (score, gates, rules) is due every 5 s after its first, so
+ * the report ticks depend on when the deployments started: {@code --report-spread staggered} starts them over 60 consecutive
+ * seconds (the reports fall evenly on the 5 phases), {@code --report-spread synchronized} starts them all at once (every report
+ * in the same tick, every 5 s: the worst case, e.g. after a scorer restart).
+ * <p>
+ * Output: one JSON line per round on stdout-like file {@code --out}, and a human summary on stderr.
+ */
+public final class TickBench {
+
+    private static final String ENV = "production";
+    private static final long T_DEPLOY = 1_800_000_000L;
+    private static final int BASELINE = 300;
+    private static final int RETENTION = 660;
+
+    private final int canaries;
+    private final boolean synchronizedStarts;
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final HealthEngine engine;
+    private final Service[] services;
+    private final Histogram scratch = Histograms.create();
+
+    /** One simulated service: total requests per second, the canary's share, health. */
+    private record Service(String name, long deployAt, double rps, double share, boolean bad, String stage) {
+    }
+
+    TickBench(int canaries, boolean synchronizedStarts) {
+        this.canaries = canaries;
+        this.synchronizedStarts = synchronizedStarts;
+        this.engine = engine();
+        this.services = new Service[canaries];
+        String[] stages = {"canary-1", "canary-10", "canary-25", "canary-50"};
+        int[] weights = {100, 1000, 2500, 5000};
+        for (int i = 0; i < canaries; i++) {
+            // traffic: most services are small, a few are busy (5, 15, 50, 150 requests per second for 40, 30, 20, 10 % of
+            // them: 31.5 on average, some 315,000 requests per second over the fleet)
+            double u = random.nextDouble();
+            double rps = u < 0.4 ? 5 : u < 0.7 ? 15 : u < 0.9 ? 50 : 150;
+            int stage = random.nextInt(4);
+            services[i] = new Service(String.format(Locale.ROOT, "svc-%05d", i),
+                    synchronizedStarts ? T_DEPLOY : T_DEPLOY + (i % 60), rps, weights[stage] / 10_000.0,
+                    random.nextInt(100) == 0, stages[stage]);
+        }
+    }
+
+    /** The engine exactly as {@code DomainProducer} builds it with the default configuration. */
+    private static HealthEngine engine() {
+        Wilson breach = new Wilson(0.998);
+        Wilson gate = new Wilson(0.95);
+        RuleSettings rules = new RuleSettings(breach, new Wilson(0.95), 2, 60, 60, 100);
+        Scorer scorer = new Scorer(ScoreSettings.defaults());
+        RuleEvaluator evaluator = new RuleEvaluator(rules);
+        StageGates gates = new StageGates(GateSettings.defaults(), gate, rules.gaugeStaleSeconds());
+        Assessor.Settings assessor = new Assessor.Settings(300, 2, 400);
+        RuleRegistry registry = new RuleRegistry(new RuleParser(Duration.ofSeconds(RETENTION - 2 - 1), Duration.ofMinutes(5)));
+        return new HealthEngine(new HealthEngine.Settings(RETENTION, BASELINE, 5, Map.of(),
+                breach.describe() + " for breaches and score bands, " + gate.describe() + " for gates"),
+                () -> new Assessor(scorer, evaluator, gates, assessor), registry, new AlertBook(true));
+    }
+
+    private static long poisson(Lane l, double lambda) {
+        if (lambda > 30) {
+            return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * gaussian(l)));
+        }
+        double limit = Math.exp(-lambda);
+        long k = 0;
+        double p = 1.0;
+        do {
+            k++;
+            p *= l.random.nextDouble();
+        } while (p > limit);
+        return k - 1;
+    }
+
+    private static double gaussian(Lane l) {
+        // Box-Muller, one value per call is plenty here
+        double u1 = l.random.nextDouble();
+        double u2 = l.random.nextDouble();
+        return Math.sqrt(-2 * Math.log(Math.max(u1, 1e-300))) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** One router's sample of second {@code t} for a revision: lognormal latencies (median 60 ms), 0.5 % errors. */
+    private void router(Lane l, Service s, String revision, long t, double rps, boolean bad) {
+        long requests = poisson(l, rps);
+        if (requests == 0) {
+            return; // routers report a revision only when it had traffic
+        }
+        double errorRate = bad ? 0.05 : 0.005;
+        long errors = 0;
+        l.scratch.reset();
+        double median = bad ? 180_000 : 60_000;
+        for (long k = 0; k < requests; k++) {
+            if (l.random.nextDouble() < errorRate) {
+                errors++;
+            }
+            l.scratch.recordValue(Math.max(1, (long) (median * Math.exp(0.6 * gaussian(l)))));
+        }
+        long s5xx = errors * 3 / 4;
+        RouterMetricsSample sample = new RouterMetricsSample("router-1", s.name(), ENV, revision, "canary",
+                Instant.ofEpochSecond(t), 1000, requests, errors,
+                new StatusCounts(requests - errors, 0, errors - s5xx, s5xx), null, Math.max(1, requests / 5),
+                Math.max(1, requests * 2 / 3));
+        engine.addRouter(new RouterSamples.Valid(sample, l.scratch, s5xx));
+    }
+
+    private void push(Service s, String revision, long t, String name, MetricKind kind, double value) {
+        engine.addCustom(s.name(), ENV, new CustomMetrics.Valid(revision, name, kind, value, Instant.ofEpochSecond(t)));
+    }
+
+    /**
+     * The pushed business metrics the default rules read, as the Prometheus source feeds them: every 5 s per revision, counters
+     * as the increase over those 5 s, gauges as the level.
+     */
+    private void business(Lane l, Service s, String revision, long t, double rps) {
+        double five = rps * 5;
+        push(s, revision, t, "db_errors", MetricKind.COUNTER, l.random.nextInt(50) == 0 ? 1 : 0);
+        push(s, revision, t, "payment_failures", MetricKind.COUNTER, 0);
+        push(s, revision, t, "auth_attempts", MetricKind.COUNTER, poisson(l, five * 0.1));
+        push(s, revision, t, "auth_failures", MetricKind.COUNTER, poisson(l, five * 0.1 * 0.01));
+        push(s, revision, t, "ai_moderation_success", MetricKind.COUNTER, poisson(l, five * 0.05) + 1);
+        push(s, revision, t, "sessions", MetricKind.COUNTER, poisson(l, five * 0.2));
+        push(s, revision, t, "session_failures", MetricKind.COUNTER, poisson(l, five * 0.2 * 0.01));
+        push(s, revision, t, "db_connection_up", MetricKind.GAUGE, 1);
+        push(s, revision, t, "cpu_percent", MetricKind.GAUGE, 35 + l.random.nextInt(20));
+        push(s, revision, t, "memory_percent", MetricKind.GAUGE, 50 + l.random.nextInt(15));
+        push(s, revision, t, "disk_percent", MetricKind.GAUGE, 60);
+        push(s, revision, t, "active_users", MetricKind.GAUGE, Math.round(rps * 3));
+        push(s, revision, t, "concurrent_connections", MetricKind.GAUGE, Math.round(rps / 2));
+    }
+
+    /** A generator lane: its own random numbers and histogram, so that two threads can ingest at once. */
+    private static final class Lane {
+        final SplittableRandom random;
+        final Histogram scratch = Histograms.create();
+
+        Lane(long seed) {
+            this.random = new SplittableRandom(seed);
+        }
+    }
+
+    private final Lane[] lanes = {new Lane(1), new Lane(2)};
+    private final java.util.concurrent.ExecutorService ingestion = java.util.concurrent.Executors.newFixedThreadPool(2,
+            r -> {
+                Thread thread = new Thread(r, "bench-ingest");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * Every revision's data for second {@code t}, and the deployment event when a service's deployment starts at {@code t}; the
+     * services are split over two threads (lane k feeds the services i with i % 2 == k).
+     */
+    private void ingest(long t) {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int k = 0; k < lanes.length; k++) {
+            int lane = k;
+            done.add(ingestion.submit(() -> ingest(lanes[lane], lane, t)));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private void ingest(Lane l, int lane, long t) {
+        for (int i = lane; i < canaries; i += lanes.length) {
+            Service s = services[i];
+            if (t >= s.deployAt() - BASELINE) {
+                boolean live = t >= s.deployAt();
+                double share = live ? s.share() : 0.0;
+                router(l, s, "stable", t, s.rps() * (1 - share), false);
+                if (live) {
+                    router(l, s, "canary", t, s.rps() * share, s.bad());
+                }
+                if (Math.floorMod(t + i, 5) == 0) {
+                    business(l, s, "stable", t, s.rps() * (1 - share));
+                    if (live) {
+                        business(l, s, "canary", t, s.rps() * share);
+                    }
+                }
+            }
+            if (t == s.deployAt()) {
+                Instant at = Instant.ofEpochSecond(t);
+                engine.onDeployment(new DeploymentView("d-" + i, s.name(), ENV, "stable", "canary", "RUNNING",
+                        new StageView(0, s.stage(), (int) Math.round(s.share() * 10_000), at, 900), null, ENV, true,
+                        null, "bench", at, at));
+            }
+        }
+    }
+
+    /** Result of one round. */
+    private record Round(int round, String kind, long ticks, Histogram durations, long maxReports) {
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static long heapAfterGc(MemoryMXBean memory) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    public static void main(String[] args) throws IOException {
+        int canaries = 10_000;
+        int rounds = 3;
+        int measured = 60;
+        int warmup = 60;
+        boolean sync = false;
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--canaries" -> canaries = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--seconds" -> measured = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--report-spread" -> sync = switch (args[++i]) {
+                    case "synchronized" -> true;
+                    case "staggered" -> false;
+                    default -> throw new IllegalArgumentException("--report-spread staggered|synchronized");
+                };
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: --canaries N --rounds R --seconds S --warmup W --report-spread staggered|synchronized --out FILE");
+            }
+        }
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean();
+        TickBench bench = new TickBench(canaries, sync);
+        long start = T_DEPLOY - BASELINE;
+        // windows full: the last deployment started at least the retention before the first measured tick
+        long firstTick = T_DEPLOY + 60 + RETENTION;
+        // staggered: the engine ticks every second from the first deployment on (a canary's report phase is set by its first
+        // tick, i.e. its deployment's start); synchronized: it starts ticking with the warm-up, so every canary's first report
+        // falls on the same tick and the later ones stay together (as after a scorer restart). Ticks before the warm-up are
+        // not timed.
+        long fill0 = System.nanoTime();
+        long t = start;
+        for (; t < firstTick - warmup; t++) {
+            bench.ingest(t - 1);
+            if (t > T_DEPLOY && !sync) {
+                bench.engine.tick(Instant.ofEpochSecond(t));
+            }
+            if ((t - start) % 100 == 0) {
+                System.err.printf(Locale.ROOT, "bench: filling windows, second %d of %d%n", t - start,
+                        firstTick - warmup - start);
+            }
+        }
+        long fillNanos = System.nanoTime() - fill0;
+        System.err.printf(Locale.ROOT, "bench: %d canaries, windows filled in %.1f s; warming up for %d ticks%n", canaries,
+                fillNanos / 1e9, warmup);
+        for (; t < firstTick; t++) {
+            bench.ingest(t - 1);
+            bench.engine.tick(Instant.ofEpochSecond(t));
+        }
+        long heapFull = heapAfterGc(memory);
+        System.err.printf(Locale.ROOT, "bench: heap after GC with full windows: %.0f MiB%n", heapFull / 1048576.0);
+        List<String> lines = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            Histogram rule = new Histogram(3_600_000_000_000L, 3);
+            Histogram report = new Histogram(3_600_000_000_000L, 3);
+            Histogram all = new Histogram(3_600_000_000_000L, 3);
+            Histogram cpu = new Histogram(3_600_000_000_000L, 3);
+            Histogram processCpu = new Histogram(3_600_000_000_000L, 3);
+            long reports = 0;
+            long maxReports = 0;
+            long breaching = 0;
+            long ingestNanos = 0;
+            for (int k = 0; k < measured; k++, t++) {
+                long i0 = System.nanoTime();
+                bench.ingest(t - 1);
+                long t0 = System.nanoTime();
+                long c0 = threads.getCurrentThreadCpuTime();
+                long p0 = os.getProcessCpuTime();
+                List<HealthReport> due = bench.engine.tick(Instant.ofEpochSecond(t));
+                long took = System.nanoTime() - t0;
+                cpu.recordValue(Math.max(1, threads.getCurrentThreadCpuTime() - c0));
+                processCpu.recordValue(Math.max(1, os.getProcessCpuTime() - p0));
+                if (System.getenv("BENCH_TRACE") != null) {
+                    System.err.printf(Locale.ROOT, "tick %d: %d reports, %.1f ms%n", t, due.size(), took / 1e6);
+                }
+                ingestNanos += t0 - i0;
+                all.recordValue(took);
+                // a tick that published many reports is a report tick (score + gates for every canary due)
+                if (due.size() > canaries / 20) {
+                    report.recordValue(took);
+                } else {
+                    rule.recordValue(took);
+                }
+                reports += due.size();
+                maxReports = Math.max(maxReports, due.size());
+                for (HealthReport h : due) {
+                    if (!h.breaches().isEmpty()) {
+                        breaching++;
+                    }
+                }
+            }
+            long heap = heapAfterGc(memory);
+            String line = String.format(Locale.ROOT,
+                    "{\"round\":%d,\"canaries\":%d,\"code\":\"%s\",\"reportSpread\":\"%s\",\"ticks\":%d,"
+                            + "\"all\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"meanMs\":%.2f},"
+                            + "\"tickThreadCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
+                            + "\"processCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
+                            + "\"ruleTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
+                            + "\"reportTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
+                            + "\"reports\":%d,\"maxReportsPerTick\":%d,\"reportsWithBreaches\":%d,"
+                            + "\"ingestPerSecondMs\":%.1f,\"heapAfterGcMiB\":%.0f,\"heapFullWindowsMiB\":%.0f,\"fillSeconds\":%.1f}",
+                    r, canaries, System.getProperty("bench.code", "?"), sync ? "synchronized" : "staggered", measured, ms(all.getValueAtPercentile(50)),
+                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), all.getMean() / 1e6,
+                    ms(cpu.getValueAtPercentile(50)), ms(cpu.getValueAtPercentile(99)), cpu.getMean() / 1e6,
+                    ms(processCpu.getValueAtPercentile(50)), ms(processCpu.getValueAtPercentile(99)),
+                    processCpu.getMean() / 1e6, rule.getTotalCount(),
+                    ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)), ms(rule.getMaxValue()),
+                    report.getTotalCount(), ms(report.getValueAtPercentile(50)), ms(report.getValueAtPercentile(99)),
+                    ms(report.getMaxValue()), reports, maxReports, breaching, ms(ingestNanos) / measured,
+                    heap / 1048576.0, heapFull / 1048576.0, fillNanos / 1e9);
+            lines.add(line);
+            System.err.printf(Locale.ROOT,
+                    "bench: round %d (%s): all ticks p50 %.1f ms p99 %.1f ms max %.1f ms (process CPU p50 %.1f ms) | rule ticks %d p50 %.1f p99 %.1f | "
+                            + "report ticks %d p50 %.1f p99 %.1f | %d reports (max %d in a tick) | heap %.0f MiB%n",
+                    r, sync ? "synchronized" : "staggered", ms(all.getValueAtPercentile(50)),
+                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), ms(processCpu.getValueAtPercentile(50)),
+                    rule.getTotalCount(), ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)),
+                    report.getTotalCount(),
+                    ms(report.getValueAtPercentile(50)), ms(report.getValueAtPercentile(99)), reports, maxReports,
+                    heap / 1048576.0);
+        }
+        if (out != null) {
+            Files.write(out, lines, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+}

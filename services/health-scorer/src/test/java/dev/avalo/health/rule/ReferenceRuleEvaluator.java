@@ -1,0 +1,567 @@
+package dev.avalo.health.rule;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+import org.HdrHistogram.Histogram;
+
+import dev.avalo.health.rule.Condition.CountInWindow;
+import dev.avalo.health.rule.Condition.Direction;
+import dev.avalo.health.rule.Condition.Reference;
+import dev.avalo.health.rule.Condition.Relative;
+import dev.avalo.health.rule.Condition.Threshold;
+import dev.avalo.health.rule.RuleResult.Status;
+import dev.avalo.health.stats.Proportion;
+import dev.avalo.health.window.Aggregate;
+import dev.avalo.health.window.MetricCatalog.Metric;
+import dev.avalo.health.window.MetricCatalog.Type;
+import dev.avalo.health.window.MetricKind;
+import dev.avalo.health.window.RevisionWindow;
+import dev.avalo.health.window.SecondView;
+
+/**
+ * The rule evaluator as it was before the columnar windows (second by second through {@link SecondView}, histograms merged per
+ * query), kept to prove {@link RuleEvaluator} gives exactly the same results. Test only.
+ * <p>
+ * Evaluates one rule against the windows. Stateless: the caller keeps "since" across evaluations.
+ * <p>
+ * Rates and latency quantiles are judged as proportions with the configured confidence interval (Wilson 95 % by default): a
+ * quantile is above {@code T} exactly when more than {@code 1 − q} of the requests are slower than {@code T}, so "p95 &gt; 1200
+ * ms" is "more than 5 % of requests slower than 1200 ms". A breach needs the whole interval past the threshold; a handful of
+ * requests therefore decides nothing. A sustained rule ({@code for D}) needs data covering all of {@code D}, the interval over
+ * {@code D} past the threshold, and no slice of {@code D} (leading, trailing or in between, each {@code resolution} long)
+ * confidently on the good side — so a 2.9-minute episode does not satisfy "for 3m" when the data can tell.
+ */
+public final class ReferenceRuleEvaluator {
+
+    /** Metrics that add up across revisions, so service totals and per-traffic-share comparisons make sense. */
+    private static final Set<String> ADDITIVE = Set.of("active_users", "concurrent_connections", "throughput_rps");
+
+    /** Metrics the routers' samples provide when nothing is pushed under that name. */
+    private static final Set<String> ROUTER_DERIVED = Set.of("requests", "errors", "http_5xx", "throughput_rps",
+            "active_users", "concurrent_connections");
+
+    /** How old a stable reference quantile may be (it is computed over minutes). */
+    private static final int REFERENCE_STALE_SECONDS = 5;
+
+    private final RuleSettings settings;
+
+    public ReferenceRuleEvaluator(RuleSettings settings) {
+        this.settings = settings;
+    }
+
+    public RuleSettings settings() {
+        return settings;
+    }
+
+    /** Evaluates {@code rule} at {@code ctx.end()}. */
+    public RuleResult evaluate(RuleDefinition rule, EvaluationContext ctx) {
+        Condition c = rule.condition();
+        if (c instanceof Threshold t) {
+            return threshold(rule, t, ctx);
+        }
+        if (c instanceof CountInWindow w) {
+            return count(rule, w.metric(), w.op(), w.value(), (int) w.window().toSeconds(), false, ctx);
+        }
+        return relative(rule, (Relative) c, ctx);
+    }
+
+    // ---------------------------------------------------------------- thresholds
+
+    private RuleResult threshold(RuleDefinition rule, Threshold t, EvaluationContext ctx) {
+        RevisionWindow w = ctx.canaryWindow();
+        if (w == null) {
+            return unknown(rule, t.value(), "no data for canary " + ctx.canary() + " yet");
+        }
+        Metric m = t.metric();
+        if (t.sustained() == null) {
+            return switch (m.type()) {
+                case RATE, QUANTILE -> proportion(rule, m, t.op(), t.value(), settings.instantWindowSeconds(), false, ctx,
+                        w);
+                case GAUGE -> latestGauge(rule, m, t.op(), t.value(), ctx, w);
+                case COUNTER -> count(rule, m, t.op(), t.value(), settings.instantWindowSeconds(), false, ctx);
+            };
+        }
+        int seconds = (int) t.sustained().toSeconds();
+        return switch (m.type()) {
+            case RATE, QUANTILE -> proportion(rule, m, t.op(), t.value(), seconds, true, ctx, w);
+            case GAUGE -> sustainedGauge(rule, m, t.op(), t.value(), seconds, ctx, w);
+            case COUNTER -> count(rule, m, t.op(), t.value(), seconds, true, ctx);
+        };
+    }
+
+    /** Per-second numerator and denominator of a judged proportion. */
+    private interface Counts {
+        long k(SecondView s);
+
+        long n(SecondView s);
+    }
+
+    private Counts counts(Metric m, double threshold) {
+        if (m.type() == Type.QUANTILE) {
+            long micros = Math.round(threshold * 1000.0);
+            return new Counts() {
+                public long k(SecondView s) {
+                    return s.countAbove(micros);
+                }
+
+                public long n(SecondView s) {
+                    return s.timed();
+                }
+            };
+        }
+        String num = m.numerator();
+        String den = m.denominator();
+        boolean complement = m.complement();
+        return new Counts() {
+            public long k(SecondView s) {
+                long n = (long) s.count(den);
+                long k = Math.min(n, (long) s.count(num));
+                return complement ? n - k : k;
+            }
+
+            public long n(SecondView s) {
+                return (long) s.count(den);
+            }
+        };
+    }
+
+    /** The proportion limit a threshold means: a rate in percent → fraction; a quantile → the share slower than it. */
+    private static double limit(Metric m, double threshold) {
+        return m.type() == Type.QUANTILE ? 1.0 - m.quantile() : threshold / 100.0;
+    }
+
+    private static Status decide(Proportion p, Comparator op, double limit) {
+        if (p.n() == 0) {
+            return Status.UNKNOWN;
+        }
+        return switch (op) {
+            case GT -> p.lower() > limit ? Status.BREACHED : p.upper() <= limit ? Status.OK : Status.UNKNOWN;
+            case GE -> p.lower() >= limit ? Status.BREACHED : p.upper() < limit ? Status.OK : Status.UNKNOWN;
+            case LT -> p.upper() < limit ? Status.BREACHED : p.lower() >= limit ? Status.OK : Status.UNKNOWN;
+            case LE -> p.upper() <= limit ? Status.BREACHED : p.lower() > limit ? Status.OK : Status.UNKNOWN;
+            case EQ -> p.point() == limit ? Status.BREACHED : Status.OK;
+            case NE -> p.point() != limit ? Status.BREACHED : Status.OK;
+        };
+    }
+
+    private RuleResult proportion(RuleDefinition rule, Metric m, Comparator op, double threshold, int seconds,
+            boolean sustained, EvaluationContext ctx, RevisionWindow w) {
+        long end = ctx.end();
+        long from = end - seconds;
+        if (sustained) {
+            long first = coverageStart(w, m);
+            if (first > from) {
+                long seen = first == Long.MAX_VALUE ? 0 : Math.max(0, end - first);
+                return unknown(rule, threshold, "observed for " + seen + " s of the " + seconds + " s the rule needs");
+            }
+        }
+        Counts counts = counts(m, threshold);
+        long[] ks = new long[seconds];
+        long[] ns = new long[seconds];
+        w.forEachSecond(from, end, s -> {
+            int i = (int) (s.epochSecond() - from);
+            ks[i] = counts.k(s);
+            ns[i] = counts.n(s);
+        });
+        long k = 0;
+        long n = 0;
+        for (int i = 0; i < seconds; i++) {
+            k += ks[i];
+            n += ns[i];
+        }
+        double lim = limit(m, threshold);
+        Proportion p = settings.wilson().interval(k, n);
+        Status status = decide(p, op, lim);
+        String note = "";
+        if (status == Status.BREACHED && sustained) {
+            int res = Math.min(settings.resolutionSeconds(), seconds);
+            int clean = -1;
+            for (int start = 0; start < seconds && clean < 0; start += res) {
+                clean = cleanSlice(ks, ns, start, Math.min(seconds, start + res), op, lim) ? start : -1;
+            }
+            if (clean < 0 && cleanSlice(ks, ns, seconds - res, seconds, op, lim)) {
+                clean = seconds - res;
+            }
+            if (clean >= 0) {
+                status = Status.OK;
+                note = "; not sustained: the " + res + " s from " + Instant.ofEpochSecond(from + clean)
+                        + " were confidently within the threshold";
+            }
+        }
+        Double observed;
+        Double lower;
+        Double upper;
+        if (m.type() == Type.QUANTILE && status == Status.BREACHED) {
+            // merging the seconds' histograms costs; only a breach reports the quantile itself
+            Histogram h = w.aggregate(from, end).latency();
+            double[] q = quantileBounds(h, m.quantile());
+            observed = q == null ? null : q[0];
+            lower = q == null ? null : q[1];
+            upper = q == null ? null : q[2];
+        } else if (m.type() == Type.QUANTILE) {
+            observed = null;
+            lower = null;
+            upper = null;
+        } else {
+            observed = n == 0 ? null : p.pointPercent();
+            lower = n == 0 ? null : p.lower() * 100.0;
+            upper = n == 0 ? null : p.upper() * 100.0;
+        }
+        String what = m.type() == Type.QUANTILE
+                ? String.format(Locale.ROOT, "%d of %d requests slower than %s ms (%s bounds %.2f–%.2f%%, limit %.0f%%)", k,
+                        n, fmt(threshold), settings.wilson().describe(), p.lower() * 100, p.upper() * 100, lim * 100)
+                : String.format(Locale.ROOT, "%s %s%% of %d (%s bounds %.2f–%.2f%%)", m.name(),
+                        n == 0 ? "n/a" : fmt(p.pointPercent()), n, settings.wilson().describe(), p.lower() * 100,
+                        p.upper() * 100);
+        Instant since = status == Status.BREACHED ? Instant.ofEpochSecond(sustained ? from : end) : null;
+        return new RuleResult(rule, status, observed, threshold, lower, upper, n, since,
+                what + " over " + seconds + " s" + note);
+    }
+
+    private boolean cleanSlice(long[] ks, long[] ns, int from, int to, Comparator op, double limit) {
+        long k = 0;
+        long n = 0;
+        for (int i = Math.max(0, from); i < to; i++) {
+            k += ks[i];
+            n += ns[i];
+        }
+        return decide(settings.sliceWilson().interval(k, n), op, limit) == Status.OK;
+    }
+
+    /** A quantile's point value and the values at the Wilson bounds of its rank, in ms; null without data. */
+    double[] quantileBounds(Histogram h, double q) {
+        long n = h.getTotalCount();
+        if (n == 0) {
+            return null;
+        }
+        Proportion rank = settings.wilson().interval(Math.round(q * n), n);
+        return new double[]{h.getValueAtPercentile(q * 100.0) / 1000.0,
+                h.getValueAtPercentile(rank.lower() * 100.0) / 1000.0,
+                h.getValueAtPercentile(rank.upper() * 100.0) / 1000.0};
+    }
+
+    private RuleResult latestGauge(RuleDefinition rule, Metric m, Comparator op, double threshold, EvaluationContext ctx,
+            RevisionWindow w) {
+        int stale = settings.gaugeStaleSeconds();
+        double[] values = gaugeSeries(w, m, ctx.end() - stale, ctx.end());
+        double v = values[values.length - 1];
+        if (Double.isNaN(v)) {
+            return unknown(rule, threshold, "no " + m.name() + " value in the last " + stale + " s");
+        }
+        boolean hit = op.test(v, threshold);
+        return new RuleResult(rule, hit ? Status.BREACHED : Status.OK, v, threshold, null, null, null,
+                hit ? Instant.ofEpochSecond(ctx.end() - 1) : null, m.name() + " " + fmt(v) + " (latest value)");
+    }
+
+    private RuleResult sustainedGauge(RuleDefinition rule, Metric m, Comparator op, double threshold, int seconds,
+            EvaluationContext ctx, RevisionWindow w) {
+        long end = ctx.end();
+        long from = end - seconds;
+        long first = coverageStart(w, m);
+        if (first > from) {
+            long seen = first == Long.MAX_VALUE ? 0 : Math.max(0, end - first);
+            return unknown(rule, threshold, "observed for " + seen + " s of the " + seconds + " s the rule needs");
+        }
+        double[] values = gaugeSeries(w, m, from, end);
+        int missing = 0;
+        double last = Double.NaN;
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (Double.isNaN(v)) {
+                missing++;
+                continue;
+            }
+            last = v;
+            if (!op.test(v, threshold)) {
+                return new RuleResult(rule, Status.OK, values[values.length - 1], threshold, null, null, null, null,
+                        m.name() + " was " + fmt(v) + " at " + Instant.ofEpochSecond(from + i) + ", within the threshold");
+            }
+        }
+        if (missing > 0) {
+            return new RuleResult(rule, Status.UNKNOWN, Double.isNaN(last) ? null : last, threshold, null, null, null, null,
+                    m.name() + " had no fresh value for " + missing + " of " + seconds + " s");
+        }
+        return new RuleResult(rule, Status.BREACHED, last, threshold, null, null, null, Instant.ofEpochSecond(from),
+                m.name() + " " + op.symbol() + " " + fmt(threshold) + " for every second of " + seconds + " s");
+    }
+
+    /** A gauge's value per second of {@code [from, to)}; NaN where none was fresh. */
+    private double[] gaugeSeries(RevisionWindow w, Metric m, long from, long to) {
+        if (!ROUTER_DERIVED.contains(m.name()) || w.firstSeen(m.name()) != Long.MAX_VALUE) {
+            return w.series(m.name(), MetricKind.GAUGE, from, to, settings.gaugeStaleSeconds());
+        }
+        double[] values = new double[(int) (to - from)];
+        java.util.Arrays.fill(values, Double.NaN);
+        w.forEachSecond(from, to, s -> {
+            if (s.hasRouterData()) {
+                values[(int) (s.epochSecond() - from)] = switch (m.name()) {
+                    case "throughput_rps" -> s.requests();
+                    case "active_users" -> s.users();
+                    case "concurrent_connections" -> s.connections();
+                    default -> Double.NaN;
+                };
+            }
+        });
+        return values;
+    }
+
+    private RuleResult count(RuleDefinition rule, Metric m, Comparator op, double threshold, int seconds,
+            boolean needCoverage, EvaluationContext ctx) {
+        RevisionWindow w = ctx.canaryWindow();
+        if (w == null) {
+            return unknown(rule, threshold, "no data for canary " + ctx.canary() + " yet");
+        }
+        long end = ctx.end();
+        long from = end - seconds;
+        double[] sum = {0.0};
+        boolean[] reported = {false};
+        String name = m.name();
+        w.forEachSecond(from, end, s -> {
+            boolean has = ROUTER_DERIVED.contains(name) ? s.hasRouterData() : s.hasCustom(name);
+            if (has) {
+                reported[0] = true;
+                sum[0] += s.count(name);
+            }
+        });
+        boolean hit = op.test(sum[0], threshold);
+        if (hit && op.isUpper()) {
+            // the events happened: more than the threshold cannot be undone by missing data
+            return new RuleResult(rule, Status.BREACHED, sum[0], threshold, null, null, null,
+                    Instant.ofEpochSecond(needCoverage ? from : end),
+                    fmt(sum[0]) + " " + name + " in the last " + seconds + " s");
+        }
+        long first = coverageStart(w, m);
+        if (!reported[0]) {
+            return unknown(rule, threshold, "no " + name + " samples in the last " + seconds + " s (source silent)");
+        }
+        if (needCoverage && first > from) {
+            return unknown(rule, threshold, name + " observed for " + Math.max(0, end - first) + " s of the " + seconds
+                    + " s the rule needs");
+        }
+        return new RuleResult(rule, hit ? Status.BREACHED : Status.OK, sum[0], threshold, null, null, null,
+                hit ? Instant.ofEpochSecond(from) : null, fmt(sum[0]) + " " + name + " in the last " + seconds + " s");
+    }
+
+    /** The first second the metric's inputs were seen for this revision. */
+    private static long coverageStart(RevisionWindow w, Metric m) {
+        return switch (m.type()) {
+            case RATE -> m.pushed() ? w.firstSeen(m.denominator()) : w.firstRouterSecond();
+            case QUANTILE -> w.firstRouterSecond();
+            case COUNTER, GAUGE -> w.firstSeen(m.name()) != Long.MAX_VALUE
+                    ? w.firstSeen(m.name())
+                    : ROUTER_DERIVED.contains(m.name()) ? w.firstRouterSecond() : Long.MAX_VALUE;
+        };
+    }
+
+    // ---------------------------------------------------------------- relative
+
+    private RuleResult relative(RuleDefinition rule, Relative r, EvaluationContext ctx) {
+        RevisionWindow canary = ctx.canaryWindow();
+        if (canary == null) {
+            return unknown(rule, r.percent(), "no data for canary " + ctx.canary() + " yet");
+        }
+        int seconds = (int) r.over().toSeconds();
+        long end = ctx.end();
+        long from = end - seconds;
+        Metric m = r.metric();
+        if (r.reference() == Reference.STABLE) {
+            RevisionWindow stable = ctx.stableWindow();
+            if (stable == null) {
+                return unknown(rule, r.percent(), "no data for stable " + ctx.stable());
+            }
+            if (m.type() == Type.QUANTILE) {
+                return relativeQuantile(rule, r, canary, stable, from, end);
+            }
+            Aggregate s = stable.counts(from, end);
+            if (m.type() == Type.RATE) {
+                return relativeRate(rule, r, canary, s, from, end);
+            }
+            Aggregate c = canary.counts(from, end);
+            OptionalDouble cv = level(m, c, seconds);
+            OptionalDouble sv = level(m, s, seconds);
+            if (cv.isEmpty() || sv.isEmpty()) {
+                return unknown(rule, r.percent(), "no " + m.name() + " for " + (cv.isEmpty() ? "canary" : "stable"));
+            }
+            double cval = cv.getAsDouble();
+            double sval = sv.getAsDouble();
+            if (ADDITIVE.contains(m.name()) || m.type() == Type.COUNTER) {
+                double share = ctx.canaryShare();
+                if (!(share > 0 && share < 1)) {
+                    return unknown(rule, r.percent(), "canary share " + share + " leaves nothing to compare per share");
+                }
+                cval /= share;
+                sval /= 1.0 - share;
+            }
+            return changeResult(rule, r, cval, sval, "per traffic share vs stable over " + seconds + " s", from);
+        }
+        // baseline: service totals against the stable just before the deployment
+        if (ctx.baseline() == null) {
+            return unknown(rule, r.percent(), "no pre-deployment baseline");
+        }
+        OptionalDouble base = ctx.baseline().gauge(m.name());
+        if (m.type() == Type.COUNTER) {
+            Double perSecond = ctx.baseline().countersPerSecond().get(m.name());
+            base = perSecond == null ? OptionalDouble.empty() : OptionalDouble.of(perSecond);
+        }
+        if (base.isEmpty() || base.getAsDouble() <= 0) {
+            return unknown(rule, r.percent(), "the baseline has no " + m.name());
+        }
+        long firstService = Long.MAX_VALUE;
+        for (RevisionWindow rw : java.util.List.of(canary, ctx.stableWindow() == null ? canary : ctx.stableWindow())) {
+            firstService = Math.min(firstService, coverageStart(rw, m));
+        }
+        if (firstService > from) {
+            return unknown(rule, r.percent(), "service observed for less than the " + seconds + " s the rule needs");
+        }
+        double current;
+        if (ADDITIVE.contains(m.name()) || m.type() == Type.COUNTER) {
+            double total = 0;
+            boolean any = false;
+            for (RevisionWindow rw : new RevisionWindow[]{canary, ctx.stableWindow()}) {
+                if (rw == null) {
+                    continue;
+                }
+                OptionalDouble v = level(m, rw.counts(from, end), seconds);
+                if (v.isPresent()) {
+                    total += v.getAsDouble();
+                    any = true;
+                }
+            }
+            if (!any) {
+                return unknown(rule, r.percent(), "no " + m.name() + " in the last " + seconds + " s");
+            }
+            current = total;
+        } else {
+            Aggregate c = m.type() == Type.QUANTILE ? canary.aggregate(from, end) : canary.counts(from, end);
+            OptionalDouble v = m.type() == Type.QUANTILE
+                    ? c.latencyMillis(m.quantile())
+                    : m.type() == Type.RATE ? rate(m, c) : level(m, c, seconds);
+            if (v.isEmpty()) {
+                return unknown(rule, r.percent(), "no canary " + m.name() + " in the last " + seconds + " s");
+            }
+            current = v.getAsDouble();
+        }
+        return changeResult(rule, r, current, base.getAsDouble(), "vs the pre-deployment baseline", from);
+    }
+
+    private RuleResult changeResult(RuleDefinition rule, Relative r, double current, double reference, String how,
+            long from) {
+        if (reference <= 0) {
+            return unknown(rule, r.percent(), "reference value is " + fmt(reference));
+        }
+        double change = (current - reference) / reference * 100.0;
+        double signed = r.direction() == Direction.INCREASE ? change : -change;
+        boolean hit = r.op().test(signed, r.percent());
+        return new RuleResult(rule, hit ? Status.BREACHED : Status.OK, signed, r.percent(), null, null, null,
+                hit ? Instant.ofEpochSecond(from) : null,
+                String.format(Locale.ROOT, "%s %s %.1f%% (%s vs %s) %s", r.metric().name(),
+                        r.direction() == Direction.INCREASE ? "increase" : "drop", signed, fmt(current), fmt(reference),
+                        how));
+    }
+
+    private RuleResult relativeQuantile(RuleDefinition rule, Relative r, RevisionWindow canary, RevisionWindow stableWindow,
+            long from, long end) {
+        Metric m = r.metric();
+        Aggregate stable = stableWindow.counts(from, end);
+        OptionalDouble reference = stable.requests() < settings.minReferenceRequests()
+                ? OptionalDouble.empty()
+                : stableWindow.quantileMillis(m.quantile(), from, end, REFERENCE_STALE_SECONDS);
+        if (reference.isEmpty()) {
+            return unknown(rule, r.percent(), "stable has " + stable.requests() + " requests, the comparison needs "
+                    + settings.minReferenceRequests());
+        }
+        double ref = reference.getAsDouble();
+        double factor = r.direction() == Direction.INCREASE ? 1.0 + r.percent() / 100.0 : 1.0 - r.percent() / 100.0;
+        long limitMicros = Math.round(ref * factor * 1000.0);
+        long[] kn = new long[2];
+        canary.forEachSecond(from, end, s -> {
+            kn[0] += s.countAbove(limitMicros);
+            kn[1] += s.timed();
+        });
+        Proportion p = settings.wilson().interval(kn[0], kn[1]);
+        double shareLimit = 1.0 - m.quantile();
+        Status status = decide(p, r.direction() == Direction.INCREASE ? Comparator.GT : Comparator.LT, shareLimit);
+        Histogram h = canary.aggregate(from, end).latency();
+        double[] q = quantileBounds(h, m.quantile());
+        Double observed = null;
+        Double lower = null;
+        Double upper = null;
+        if (q != null) {
+            double sign = r.direction() == Direction.INCREASE ? 1 : -1;
+            observed = sign * (q[0] - ref) / ref * 100.0;
+            double a = sign * (q[1] - ref) / ref * 100.0;
+            double b = sign * (q[2] - ref) / ref * 100.0;
+            lower = Math.min(a, b);
+            upper = Math.max(a, b);
+        }
+        return new RuleResult(rule, status, observed, r.percent(), lower, upper, kn[1],
+                status == Status.BREACHED ? Instant.ofEpochSecond(from) : null,
+                String.format(Locale.ROOT,
+                        "%d of %d canary requests slower than %s ms (stable %s %s ms %s %s%%), %s bounds %.1f–%.1f%%",
+                        kn[0], kn[1], fmt(ref * factor), m.name(), fmt(ref),
+                        r.direction() == Direction.INCREASE ? "+" : "−", fmt(r.percent()), settings.wilson().describe(),
+                        p.lower() * 100, p.upper() * 100));
+    }
+
+    private RuleResult relativeRate(RuleDefinition rule, Relative r, RevisionWindow canary, Aggregate stable, long from,
+            long end) {
+        Metric m = r.metric();
+        OptionalDouble sr = rate(m, stable);
+        long stableN = (long) stable.count(m.denominator()).orElse(0);
+        if (sr.isEmpty() || stableN < settings.minReferenceRequests()) {
+            return unknown(rule, r.percent(), "stable has " + stableN + " " + m.denominator() + ", the comparison needs "
+                    + settings.minReferenceRequests());
+        }
+        double ref = sr.getAsDouble() / 100.0;
+        double factor = r.direction() == Direction.INCREASE ? 1.0 + r.percent() / 100.0 : 1.0 - r.percent() / 100.0;
+        double lim = ref * factor;
+        Counts counts = counts(m, 0);
+        long[] kn = new long[2];
+        canary.forEachSecond(from, end, s -> {
+            kn[0] += counts.k(s);
+            kn[1] += counts.n(s);
+        });
+        Proportion p = settings.wilson().interval(kn[0], kn[1]);
+        Status status = decide(p, r.direction() == Direction.INCREASE ? Comparator.GT : Comparator.LT, lim);
+        Double observed = kn[1] == 0 || ref == 0
+                ? null
+                : (r.direction() == Direction.INCREASE ? 1 : -1) * (p.point() - ref) / ref * 100.0;
+        return new RuleResult(rule, status, observed, r.percent(), p.n() == 0 ? null : p.lower() * 100,
+                p.n() == 0 ? null : p.upper() * 100, kn[1], status == Status.BREACHED ? Instant.ofEpochSecond(from) : null,
+                String.format(Locale.ROOT, "canary %s %s%% of %d vs stable %s%%, limit %s%%", m.name(),
+                        kn[1] == 0 ? "n/a" : fmt(p.pointPercent()), kn[1], fmt(ref * 100), fmt(lim * 100)));
+    }
+
+    private static OptionalDouble rate(Metric m, Aggregate a) {
+        OptionalDouble num = a.count(m.numerator());
+        OptionalDouble den = a.count(m.denominator());
+        if (den.isEmpty() || den.getAsDouble() <= 0) {
+            return OptionalDouble.empty();
+        }
+        double ratio = Math.min(1.0, num.orElse(0) / den.getAsDouble());
+        return OptionalDouble.of(100.0 * (m.complement() ? 1.0 - ratio : ratio));
+    }
+
+    /** A gauge's mean or a counter's per-second rate over the range. */
+    private static OptionalDouble level(Metric m, Aggregate a, int seconds) {
+        if (m.type() == Type.COUNTER) {
+            OptionalDouble sum = a.count(m.name());
+            return sum.isPresent() ? OptionalDouble.of(sum.getAsDouble() / seconds) : sum;
+        }
+        return a.gauge(m.name(), seconds);
+    }
+
+    private static RuleResult unknown(RuleDefinition rule, double threshold, String why) {
+        return new RuleResult(rule, Status.UNKNOWN, null, threshold, null, null, null, null, why);
+    }
+
+    static String fmt(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.valueOf((long) v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}
