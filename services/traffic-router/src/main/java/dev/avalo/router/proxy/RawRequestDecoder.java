@@ -1,5 +1,9 @@
 package dev.avalo.router.proxy;
 
+import static dev.avalo.router.proxy.HeadBytes.isOws;
+import static dev.avalo.router.proxy.HeadBytes.nameIs;
+import static dev.avalo.router.proxy.HeadBytes.parseDecimal;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -535,10 +539,6 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
         return kept;
     }
 
-    private static boolean isOws(byte b) {
-        return b == ' ' || b == '\t';
-    }
-
     private static boolean validTrailer(ByteBuf in, int from, int to) {
         int colon = from;
         while (colon < to && TOKEN[in.getByte(colon) & 0xff]) {
@@ -554,21 +554,6 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
             }
         }
         return true;
-    }
-
-    private static long parseDecimal(ByteBuf in, int from, int to) {
-        if (from >= to || to - from > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = from; i < to; i++) {
-            int d = in.getByte(i) - '0';
-            if (d < 0 || d > 9) {
-                return -1;
-            }
-            v = v * 10 + d;
-        }
-        return v;
     }
 
     /** {@code 1*HEXDIG [ BWS ";" chunk-ext ] CRLF}; -1 when malformed. */
@@ -614,25 +599,4 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
         return v;
     }
 
-    private static boolean nameIs(ByteBuf in, int at, int len, String name) {
-        if (len != name.length()) {
-            return false;
-        }
-        for (int k = 0; k < len; k++) {
-            int c = in.getByte(at + k);
-            int n = name.charAt(k);
-            if (c != n) {
-                if (c >= 'A' && c <= 'Z') {
-                    c += 32;
-                }
-                if (n >= 'A' && n <= 'Z') {
-                    n += 32;
-                }
-                if (c != n) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
 }

@@ -1,5 +1,9 @@
 package dev.avalo.router.proxy;
 
+import static dev.avalo.router.proxy.HeadBytes.isOws;
+import static dev.avalo.router.proxy.HeadBytes.nameIs;
+import static dev.avalo.router.proxy.HeadBytes.parseDecimal;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -352,7 +356,7 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
     /** The first byte of a header value after optional whitespace. */
     private static int valueStart(ByteBuf in, int from, int lineEnd) {
         int vs = from;
-        while (vs < lineEnd && (in.getByte(vs) == ' ' || in.getByte(vs) == '\t')) {
+        while (vs < lineEnd && isOws(in.getByte(vs))) {
             vs++;
         }
         return vs;
@@ -361,7 +365,7 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
     /** The end of a header value without trailing whitespace. */
     private static int valueEnd(ByteBuf in, int valueStart, int lineEnd) {
         int ve = lineEnd;
-        while (ve > valueStart && (in.getByte(ve - 1) == ' ' || in.getByte(ve - 1) == '\t')) {
+        while (ve > valueStart && isOws(in.getByte(ve - 1))) {
             ve--;
         }
         return ve;
@@ -370,21 +374,6 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
     private static int digit(ByteBuf in, int at) {
         int d = in.getByte(at) - '0';
         return d >= 0 && d <= 9 ? d : -1000;
-    }
-
-    private static long parseDecimal(ByteBuf in, int from, int to) {
-        if (from >= to || to - from > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = from; i < to; i++) {
-            int d = in.getByte(i) - '0';
-            if (d < 0 || d > 9) {
-                return -1;
-            }
-            v = v * 10 + d;
-        }
-        return v;
     }
 
     private static long parseChunkSize(ByteBuf in, int from, int eol) {
@@ -410,22 +399,6 @@ final class RawResponseDecoder extends ByteToMessageDecoder {
             v = v * 16 + d;
         }
         return digits == 0 ? -1 : v;
-    }
-
-    private static boolean nameIs(ByteBuf in, int at, int len, String lower) {
-        if (len != lower.length()) {
-            return false;
-        }
-        for (int k = 0; k < len; k++) {
-            int c = in.getByte(at + k);
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-            }
-            if (c != lower.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean isHopByHop(ByteBuf in, int at, int len) {
