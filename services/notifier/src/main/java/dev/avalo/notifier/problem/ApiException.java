@@ -1,0 +1,64 @@
+package dev.avalo.notifier.problem;
+
+import java.util.Map;
+
+/** A failure with an HTTP status, a title, the offending field and extras: rendered as an RFC 9457 problem. */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String title;
+    private final String field;
+    private final Map<String, Object> details;
+
+    public ApiException(int status, String title, String detail, String field, Map<String, Object> details) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.field = field;
+        this.details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    public static ApiException notFound(String field, String detail) {
+        return new ApiException(404, "Not Found", detail, field, null);
+    }
+
+    public static ApiException conflict(String detail) {
+        return new ApiException(409, "Conflict", detail, null, null);
+    }
+
+    public static ApiException unprocessable(String field, String detail, Map<String, Object> details) {
+        return new ApiException(422, "Unprocessable Content", detail, field, details);
+    }
+
+    public static ApiException locked(String detail, Map<String, Object> details) {
+        return new ApiException(423, "Locked", detail, null, details);
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(403, "Forbidden", detail, null, null);
+    }
+
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(401, "Unauthorized", detail, null, null);
+    }
+
+    public static ApiException badRequest(String field, String detail) {
+        return new ApiException(400, "Bad Request", detail, field, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+}
