@@ -41,6 +41,31 @@ public interface NotifierConfig {
     /** Links put into messages. */
     Links links();
 
+    /** The durable JetStream consumer of {@code AVALO_EVENTS}. */
+    ConsumerSettings consumer();
+
+    interface ConsumerSettings {
+        /** Durable consumer name (replicas share it as a queue group). */
+        @WithDefault("avalo-notifier")
+        String durable();
+
+        /** Where a newly created durable starts: {@code new} (default: no history replay) or {@code all}. */
+        @WithDefault("new")
+        String deliverPolicy();
+
+        /** How long an event may stay unacknowledged before JetStream redelivers it. */
+        @WithDefault("30s")
+        Duration ackWait();
+
+        /** Unacknowledged events in flight at most. */
+        @WithDefault("10000")
+        int maxAckPending();
+
+        /** Events logged per transaction at most. */
+        @WithDefault("500")
+        int batch();
+    }
+
     interface Slack {
         /** Slack channels by name ({@code deployments}, {@code alerts}): channel id {@code slack:<name>}. */
         @WithName("channels")

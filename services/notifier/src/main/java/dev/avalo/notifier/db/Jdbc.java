@@ -81,6 +81,22 @@ public class Jdbc {
         });
     }
 
+    /** Runs {@code sql} once per parameter row as one JDBC batch; returns the update counts. */
+    public int[] batch(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return new int[0];
+        }
+        return withConnection(sql, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    bind(ps, row);
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
+            }
+        });
+    }
+
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
         return withConnection(sql, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -1,0 +1,150 @@
+package dev.avalo.notifier.config;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.quarkus.mailer.Mailer;
+
+import dev.avalo.notifier.channel.NotificationChannel;
+import dev.avalo.notifier.channel.email.EmailChannel;
+import dev.avalo.notifier.channel.log.LogChannel;
+import dev.avalo.notifier.channel.pagerduty.PagerDutyChannel;
+import dev.avalo.notifier.channel.slack.SlackChannel;
+import dev.avalo.notifier.db.Jdbc;
+import dev.avalo.notifier.delivery.DeliveryStore;
+import dev.avalo.notifier.delivery.Dispatcher;
+import dev.avalo.notifier.notification.EventInterpreter;
+import dev.avalo.notifier.notification.Severity;
+import dev.avalo.notifier.routing.RateLimit;
+import dev.avalo.notifier.routing.Router;
+
+/**
+ * Builds the plain domain objects from {@link NotifierConfig}: every channel (an unconfigured one is a no-op that says so once
+ * here), the router, the rate limits, the delivery store and the dispatcher. A routing entry naming an unknown channel fails
+ * the start (argo-rollouts' rule: never a silent fallback).
+ */
+@ApplicationScoped
+public class Wiring {
+
+    /** The channel ids this notifier knows, configured or not. */
+    public record Channels(Map<String, NotificationChannel> all) {
+
+        public Map<String, NotificationChannel> configured() {
+            Map<String, NotificationChannel> out = new LinkedHashMap<>();
+            all.forEach((id, c) -> {
+                if (c.configured()) {
+                    out.put(id, c);
+                }
+            });
+            return out;
+        }
+    }
+
+    @Produces
+    @ApplicationScoped
+    Channels channels(NotifierConfig config, Mailer mailer) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        Duration timeout = config.delivery().timeout();
+        Map<String, NotificationChannel> all = new LinkedHashMap<>();
+        Map<String, NotifierConfig.SlackChannel> slack = new LinkedHashMap<>(config.slack().channels());
+        for (String name : List.of("deployments", "alerts")) {
+            slack.putIfAbsent(name, java.util.Optional::empty);
+        }
+        slack.forEach((name, c) -> all.put("slack:" + name, new SlackChannel(name, c.webhookUrl().orElse(null), http,
+                timeout, config.slack().defaultRetryAfter())));
+        all.put("pagerduty", new PagerDutyChannel(config.pagerduty().routingKey().orElse(null),
+                config.pagerduty().eventsUrl(), config.pagerduty().source(), config.pagerduty().resolveOnRolledBack(), http,
+                timeout, config.slack().defaultRetryAfter()));
+        all.put("email", new EmailChannel(mailer, config.email().to().orElse(List.of()), config.email().from(),
+                config.email().subjectPrefix()));
+        all.put("log", new LogChannel(config.log().enabled()));
+        all.values().forEach(c -> {
+            if (!c.configured()) {
+                Log.infof("channel %s is not configured: notifications for it are not sent", c.id());
+            }
+        });
+        return new Channels(all);
+    }
+
+    @Produces
+    @ApplicationScoped
+    Router router(NotifierConfig config, Channels channels) {
+        Map<Severity, List<String>> bySeverity = new EnumMap<>(Severity.class);
+        bySeverity.put(Severity.INFO, config.routing().info());
+        bySeverity.put(Severity.WARNING, config.routing().warning());
+        bySeverity.put(Severity.CRITICAL, config.routing().critical());
+        Map<String, Severity> minimums = new HashMap<>();
+        config.channels().forEach((id, p) -> minimums.put(id, Severity.parse(p.minSeverity())));
+        Router router = new Router(config.routing().severityOverrides(), bySeverity, minimums,
+                config.routing().deadLetter());
+        List<String> unknown = new ArrayList<>();
+        for (String id : router.mentionedChannels()) {
+            if (!channels.all().containsKey(id)) {
+                unknown.add(id);
+            }
+        }
+        for (String id : config.channels().keySet()) {
+            if (!channels.all().containsKey(id)) {
+                unknown.add(id);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException("avalo.notifier routing names unknown channels " + unknown + "; known: "
+                    + channels.all().keySet());
+        }
+        return router;
+    }
+
+    @Produces
+    @ApplicationScoped
+    EventInterpreter interpreter(NotifierConfig config) {
+        return new EventInterpreter(config.links().deployment(), config.links().freezes());
+    }
+
+    @Produces
+    @ApplicationScoped
+    DeliveryStore store(Jdbc jdbc) {
+        return new DeliveryStore(jdbc);
+    }
+
+    @Produces
+    @ApplicationScoped
+    Dispatcher dispatcher(NotifierConfig config, DeliveryStore store, Channels channels, Router router, Clock clock,
+            MeterRegistry registry) {
+        Map<String, RateLimit> limits = new HashMap<>();
+        config.channels().forEach((id, p) -> {
+            RateLimit limit = RateLimit.parse(p.rateLimit());
+            if (limit != null) {
+                limits.put(id, limit);
+            }
+        });
+        NotifierConfig.Delivery d = config.delivery();
+        Dispatcher.Settings settings = new Dispatcher.Settings(d.concurrency(), d.timeout(), d.quickRetries(),
+                d.quickRetryDelay(), d.retryDelay(), d.maxRetryDelay(), d.giveUpAfter(), d.circuitFailureRatio(),
+                d.circuitWindow(), d.circuitDelay(), d.lease(), d.batch(), d.poll());
+        Map<String, Timer> delays = new HashMap<>();
+        return new Dispatcher(store, channels.configured(), limits, router, settings, clock, (channel, outcome, since) -> {
+            registry.counter("avalo_notifier_sends_total", "channel", channel, "outcome", outcome).increment();
+            if ("delivered".equals(outcome)) {
+                delays.computeIfAbsent(channel, c -> Timer.builder("avalo_notifier_delivery_delay")
+                        .description("time from an event being logged to its delivery on a channel")
+                        .tag("channel", c).publishPercentiles(0.5, 0.99).register(registry))
+                        .record(since.isNegative() ? Duration.ZERO : since);
+            }
+        });
+    }
+}
