@@ -1,0 +1,134 @@
+package dev.avalo.notifier.channel.email;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.Mailer;
+
+import dev.avalo.notifier.channel.HttpReplies;
+import dev.avalo.notifier.channel.NotificationChannel;
+import dev.avalo.notifier.channel.SendResult;
+import dev.avalo.notifier.notification.Notification;
+
+/**
+ * Email to a fixed list ({@code email}) through the Quarkus {@link Mailer}: one mail to every recipient per {@link #send}. A
+ * failure is permanent only when the SMTP server answered with a 5xx reply (550 mailbox unavailable, 553 bad sender …);
+ * everything else — refused connection, timeout, 4xx reply, anything unrecognised — is transient.
+ */
+public final class EmailChannel implements NotificationChannel {
+
+    /** An SMTP reply code at the start of a line or after {@code ": "}: {@code "…: 550 5.1.1 mailbox unavailable"}. */
+    private static final Pattern SMTP_REPLY = Pattern.compile("(?:^|:\\s|\\n)([2-5]\\d\\d)(?:[\\s-]|$)");
+
+    private final Mailer mailer;
+    private final List<String> to;
+    private final String from;
+    private final String subjectPrefix;
+
+    /**
+     * @param mailer
+     *            the Quarkus mailer (SMTP settings, including the password, are {@code quarkus.mailer.*})
+     * @param to
+     *            the recipients; empty (or null) leaves the channel unconfigured
+     * @param from
+     *            the From address
+     * @param subjectPrefix
+     *            put before every subject, e.g. {@code [avalo]}
+     */
+    public EmailChannel(Mailer mailer, List<String> to, String from, String subjectPrefix) {
+        this.mailer = mailer;
+        this.to = to == null
+                ? List.of()
+                : to.stream().filter(Objects::nonNull).map(String::strip)
+                        .filter(s -> !s.isEmpty()).toList();
+        this.from = from;
+        this.subjectPrefix = subjectPrefix == null ? "" : subjectPrefix;
+    }
+
+    @Override
+    public String id() {
+        return "email";
+    }
+
+    @Override
+    public String type() {
+        return "email";
+    }
+
+    @Override
+    public boolean configured() {
+        return !to.isEmpty() && mailer != null;
+    }
+
+    @Override
+    public SendResult send(Notification notification) {
+        if (!configured()) {
+            return SendResult.delivered("email not configured: skipped");
+        }
+        Mail mail = new Mail()
+                .setTo(to)
+                .setFrom(from)
+                .setSubject(EmailMessages.subject(notification, subjectPrefix))
+                .setText(EmailMessages.text(notification))
+                .setHtml(EmailMessages.html(notification));
+        try {
+            mailer.send(mail);
+        } catch (RuntimeException e) {
+            return classify(e);
+        }
+        return SendResult.delivered("email sent to " + to.size() + (to.size() == 1 ? " recipient" : " recipients"));
+    }
+
+    /** A mailer failure as a result: 5xx SMTP reply permanent, everything else transient. */
+    static SendResult classify(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof InterruptedException) {
+                return HttpReplies.interrupted("email");
+            }
+        }
+        Optional<Reply> reply = smtpReply(failure);
+        if (reply.isPresent()) {
+            String detail = HttpReplies.truncate("email " + reply.get().text(), HttpReplies.MAX_PROVIDER_TEXT + 20);
+            return reply.get().code() >= 500 ? SendResult.permanent(detail) : SendResult.transientFailure(detail);
+        }
+        Throwable root = failure;
+        for (depth = 0; root.getCause() != null && root.getCause() != root && depth < 10; depth++) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + HttpReplies.providerText(root.getMessage(), List.of());
+        return SendResult.transientFailure("email " + root.getClass().getSimpleName() + message);
+    }
+
+    private record Reply(int code, String text) {
+    }
+
+    /** The first SMTP reply found in the messages of {@code failure} and its causes. */
+    private static Optional<Reply> smtpReply(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 10; t = t.getCause(), depth++) {
+            String message = t.getMessage();
+            if (message == null) {
+                continue;
+            }
+            Matcher m = SMTP_REPLY.matcher(message);
+            while (m.find()) {
+                int code = Integer.parseInt(m.group(1));
+                if (code >= 400) {
+                    String text = HttpReplies.providerText(message.substring(m.start(1)), List.of());
+                    return Optional.of(new Reply(code, text));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "EmailChannel[" + to.size() + " recipients]";
+    }
+}
