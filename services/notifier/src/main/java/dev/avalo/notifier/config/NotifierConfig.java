@@ -32,7 +32,11 @@ public interface NotifierConfig {
     /** Which channels hear which events. */
     Routing routing();
 
-    /** Per-channel minimum severity and rate limit, keyed by channel id ({@code slack:alerts} is {@code "slack:alerts"}). */
+    /**
+     * Per-channel minimum severity and rate limit, keyed by the channel id with {@code :} written as {@code -} (so that it is a
+     * plain property and environment-variable segment): {@code slack-alerts}, {@code slack-deployments}, {@code pagerduty},
+     * {@code email}, {@code log}.
+     */
     Map<String, ChannelPolicy> channels();
 
     /** Retries, timeouts, circuit breaker, batching. */

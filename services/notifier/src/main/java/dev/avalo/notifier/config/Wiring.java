@@ -12,6 +12,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -54,7 +55,7 @@ public class Wiring {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     Channels channels(NotifierConfig config, Mailer mailer) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -81,23 +82,18 @@ public class Wiring {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     Router router(NotifierConfig config, Channels channels) {
         Map<Severity, List<String>> bySeverity = new EnumMap<>(Severity.class);
         bySeverity.put(Severity.INFO, config.routing().info());
         bySeverity.put(Severity.WARNING, config.routing().warning());
         bySeverity.put(Severity.CRITICAL, config.routing().critical());
         Map<String, Severity> minimums = new HashMap<>();
-        config.channels().forEach((id, p) -> minimums.put(id, Severity.parse(p.minSeverity())));
+        config.channels().forEach((key, p) -> minimums.put(channelId(key, channels), Severity.parse(p.minSeverity())));
         Router router = new Router(config.routing().severityOverrides(), bySeverity, minimums,
                 config.routing().deadLetter());
         List<String> unknown = new ArrayList<>();
         for (String id : router.mentionedChannels()) {
-            if (!channels.all().containsKey(id)) {
-                unknown.add(id);
-            }
-        }
-        for (String id : config.channels().keySet()) {
             if (!channels.all().containsKey(id)) {
                 unknown.add(id);
             }
@@ -109,27 +105,39 @@ public class Wiring {
         return router;
     }
 
+    /** The channel id of a key of {@code avalo.notifier.channels}: {@code slack-alerts} → {@code slack:alerts}. */
+    static String channelId(String key, Channels channels) {
+        if (channels.all().containsKey(key)) {
+            return key;
+        }
+        if (key.startsWith("slack-") && channels.all().containsKey("slack:" + key.substring(6))) {
+            return "slack:" + key.substring(6);
+        }
+        throw new IllegalStateException("avalo.notifier.channels." + key + " names no channel; known: "
+                + channels.all().keySet().stream().map(id -> id.replace(':', '-')).toList());
+    }
+
     @Produces
-    @ApplicationScoped
+    @Singleton
     EventInterpreter interpreter(NotifierConfig config) {
         return new EventInterpreter(config.links().deployment(), config.links().freezes());
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     DeliveryStore store(Jdbc jdbc) {
         return new DeliveryStore(jdbc);
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     Dispatcher dispatcher(NotifierConfig config, DeliveryStore store, Channels channels, Router router, Clock clock,
             MeterRegistry registry) {
         Map<String, RateLimit> limits = new HashMap<>();
-        config.channels().forEach((id, p) -> {
+        config.channels().forEach((key, p) -> {
             RateLimit limit = RateLimit.parse(p.rateLimit());
             if (limit != null) {
-                limits.put(id, limit);
+                limits.put(channelId(key, channels), limit);
             }
         });
         NotifierConfig.Delivery d = config.delivery();
