@@ -60,7 +60,7 @@ class PagerDutyWebhookTest {
 
     @Test
     void knownSignatureOfAKnownBody() {
-        // HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog"), the RFC 4231-style textbook value
+        // HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog"): the widely published example value
         byte[] body = bytes("The quick brown fox jumps over the lazy dog");
         String header = "v1=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8";
 

@@ -211,6 +211,28 @@ class EmailChannelTest extends NotificationChannelContract {
     }
 
     @Test
+    void authenticationRefusedIsPermanent() {
+        SendResult result = failWith(new CompletionException(new SMTPException("authentication failed", 535,
+                List.of("535 5.7.8 Authentication credentials invalid"), true)));
+
+        assertThat(result).isEqualTo(SendResult.permanent("email 535 5.7.8 Authentication credentials invalid"));
+    }
+
+    @Test
+    void aReplyInAnExceptionMessageIsRecognised() {
+        assertThat(failWith(new IllegalStateException("Failed to send mail: 550 5.1.1 mailbox unavailable")))
+                .isEqualTo(SendResult.permanent("email 550 5.1.1 mailbox unavailable"));
+        assertThat(failWith(new IllegalStateException("greeting failed\n421 Service not available")))
+                .isEqualTo(SendResult.transientFailure("email 421 Service not available"));
+    }
+
+    @Test
+    void numbersThatAreNoSmtpReplyStayTransient() {
+        assertThat(failWith(new IllegalStateException("Timeout: 500 ms elapsed")))
+                .isEqualTo(SendResult.transientFailure("email IllegalStateException: Timeout: 500 ms elapsed"));
+    }
+
+    @Test
     void temporaryReplyIsTransient() {
         SendResult result = failWith(new CompletionException(new SMTPException("sending failed", 451,
                 List.of("451 4.3.0 Temporary local problem, try again later"), false)));

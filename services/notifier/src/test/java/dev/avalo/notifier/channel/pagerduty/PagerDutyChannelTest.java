@@ -321,7 +321,7 @@ class PagerDutyChannelTest extends NotificationChannelContract {
 
     @Test
     void timeoutIsTransient() {
-        pagerduty.stubFor(post(PATH).willReturn(aResponse().withStatus(202).withFixedDelay(2000)));
+        pagerduty.stubFor(post(PATH).willReturn(aResponse().withStatus(202).withFixedDelay(1000)));
         PagerDutyChannel slow = new PagerDutyChannel(ROUTING_KEY, URI.create(pagerduty.baseUrl() + PATH), "avalo-deploy",
                 true, HTTP, Duration.ofMillis(300), Duration.ofSeconds(30));
 

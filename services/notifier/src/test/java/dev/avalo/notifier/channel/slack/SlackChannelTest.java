@@ -236,6 +236,18 @@ class SlackChannelTest extends NotificationChannelContract {
     }
 
     @Test
+    void aLinkSlackWouldRefuseAsAButtonIsShownAsText() {
+        Notification n = new Notification("e", "t", "created", Severity.INFO, Samples.AT, "T", null, null, null, null,
+                null, null, null, null, null, null, null, null, null, "javascript:alert(1)", null);
+
+        var blocks = SlackMessages.render(n).path("blocks");
+
+        assertThat(blocks).hasSize(2);
+        assertThat(blocks.path(1).path("type").asText()).isEqualTo("section");
+        assertThat(blocks.path(1).path("text").path("text").asText()).isEqualTo("*Link*\njavascript:alert(1)");
+    }
+
+    @Test
     void rateLimitedWaitsForRetryAfter() {
         slack.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")
                 .withBody("rate_limited")));
@@ -338,7 +350,7 @@ class SlackChannelTest extends NotificationChannelContract {
 
     @Test
     void timeoutIsTransient() {
-        slack.stubFor(post(PATH).willReturn(ok("ok").withFixedDelay(2000)));
+        slack.stubFor(post(PATH).willReturn(ok("ok").withFixedDelay(1000)));
 
         SendResult result = slackChannel(Duration.ofMillis(300)).send(Samples.rollbackStarted());
         results.add(result);
