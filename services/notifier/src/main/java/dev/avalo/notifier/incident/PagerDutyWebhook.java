@@ -172,7 +172,8 @@ public final class PagerDutyWebhook {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("PagerDuty webhook event with an unreadable '" + field + "': " + value);
+            String shown = value.length() <= 40 ? value : value.substring(0, 40) + "…";
+            throw new IllegalArgumentException("PagerDuty webhook event with an unreadable '" + field + "': " + shown);
         }
     }
 }

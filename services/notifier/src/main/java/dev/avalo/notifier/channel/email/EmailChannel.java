@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
+import io.vertx.ext.mail.SMTPException;
 
 import dev.avalo.notifier.channel.HttpReplies;
 import dev.avalo.notifier.channel.NotificationChannel;
@@ -21,8 +22,15 @@ import dev.avalo.notifier.notification.Notification;
  */
 public final class EmailChannel implements NotificationChannel {
 
-    /** An SMTP reply code at the start of a line or after {@code ": "}: {@code "…: 550 5.1.1 mailbox unavailable"}. */
-    private static final Pattern SMTP_REPLY = Pattern.compile("(?:^|:\\s|\\n)([2-5]\\d\\d)(?:[\\s-]|$)");
+    /**
+     * An SMTP reply with an enhanced status code (RFC 3463) of the same class, at the start of a line or after {@code ": "}:
+     * {@code "…: 550 5.1.1 mailbox unavailable"}.
+     */
+    private static final Pattern ENHANCED_REPLY = Pattern
+            .compile("(?:^|\\n|:\\s)(([45])\\d\\d)[ -]\\2\\.\\d{1,3}\\.\\d{1,3}(?:\\s|$)");
+
+    /** An SMTP reply that is a whole line: {@code "550 Mailbox unavailable"}. */
+    private static final Pattern LINE_REPLY = Pattern.compile("(?:^|\\n)([45]\\d\\d)[ -]\\p{Alpha}");
 
     private final Mailer mailer;
     private final List<String> to;
@@ -107,20 +115,33 @@ public final class EmailChannel implements NotificationChannel {
     private record Reply(int code, String text) {
     }
 
-    /** The first SMTP reply found in the messages of {@code failure} and its causes. */
+    /**
+     * The SMTP server's refusal in {@code failure} or its causes: the reply code of Vert.x' {@link SMTPException}, else a reply
+     * recognisable in an exception message (with an enhanced status code, or as a whole line). Empty when none.
+     */
     private static Optional<Reply> smtpReply(Throwable failure) {
         int depth = 0;
+        for (Throwable t = failure; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof SMTPException smtp && smtp.getReplyCode() >= 400 && smtp.getReplyCode() < 600) {
+                List<String> lines = smtp.getReplyMessages() == null ? List.of() : smtp.getReplyMessages();
+                String text = String.join(" ", lines);
+                if (!text.startsWith(String.valueOf(smtp.getReplyCode()))) {
+                    text = smtp.getReplyCode() + (text.isEmpty() ? "" : " " + text);
+                }
+                return Optional.of(new Reply(smtp.getReplyCode(), HttpReplies.providerText(text, List.of())));
+            }
+        }
+        depth = 0;
         for (Throwable t = failure; t != null && depth < 10; t = t.getCause(), depth++) {
             String message = t.getMessage();
             if (message == null) {
                 continue;
             }
-            Matcher m = SMTP_REPLY.matcher(message);
-            while (m.find()) {
-                int code = Integer.parseInt(m.group(1));
-                if (code >= 400) {
+            for (Pattern pattern : List.of(ENHANCED_REPLY, LINE_REPLY)) {
+                Matcher m = pattern.matcher(message);
+                if (m.find()) {
                     String text = HttpReplies.providerText(message.substring(m.start(1)), List.of());
-                    return Optional.of(new Reply(code, text));
+                    return Optional.of(new Reply(Integer.parseInt(m.group(1)), text));
                 }
             }
         }

@@ -100,7 +100,10 @@ public final class EmailMessages {
             sb.append(n.isSummary() ? "View: " : "View deployment: ").append(oneLine(n.link())).append('\n');
         }
         if (n.eventId() != null) {
-            sb.append("\n-- \nAvalo Deploy, event ").append(n.eventId()).append('\n');
+            if (!sb.toString().endsWith("\n\n")) {
+                sb.append('\n');
+            }
+            sb.append("-- \nAvalo Deploy, event ").append(oneLine(n.eventId())).append('\n');
         }
         return sb.toString();
     }

@@ -93,7 +93,7 @@ public final class SlackChannel implements NotificationChannel {
         }
         HttpRequest request = HttpRequest.newBuilder(webhookUrl)
                 .timeout(timeout)
-                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(SlackMessages.render(notification))))
                 .build();
         HttpResponse<InputStream> response;

@@ -2,6 +2,7 @@ package dev.avalo.notifier.channel.slack;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,6 +29,7 @@ public final class SlackMessages {
     static final int MAX_CONTEXT_ELEMENTS = 10;
     static final int MAX_FALLBACK_TEXT = 3000;
     static final int SUMMARY_LISTED = 20;
+    static final int MAX_BUTTON_URL = 3000;
 
     private SlackMessages() {
     }
@@ -86,9 +88,7 @@ public final class SlackMessages {
         if (!n.fields().isEmpty()) {
             blocks.add(context(n.fields()));
         }
-        if (n.link() != null && !n.link().isBlank()) {
-            blocks.add(button("View deployment", n.link()));
-        }
+        link(blocks, n.link());
         return body;
     }
 
@@ -112,9 +112,7 @@ public final class SlackMessages {
             sb.append("\n… and ").append(held.size() - SUMMARY_LISTED).append(" more");
         }
         blocks.add(section(sb.toString()));
-        if (n.link() != null && !n.link().isBlank()) {
-            blocks.add(button("View deployment", n.link()));
-        }
+        link(blocks, n.link());
         return body;
     }
 
@@ -167,6 +165,23 @@ public final class SlackMessages {
         ArrayNode elements = block.putArray("elements");
         entries.forEach(e -> elements.add(mrkdwn(HttpReplies.truncate(e, MAX_FIELD_TEXT))));
         return block;
+    }
+
+    /**
+     * A "View deployment" button for an http(s) link Slack accepts (at most 3000 chars); any other link as text, since a button
+     * Slack refuses would fail the whole message for good.
+     */
+    private static void link(ArrayNode blocks, String link) {
+        if (link == null || link.isBlank()) {
+            return;
+        }
+        String lower = link.strip().toLowerCase(Locale.ROOT);
+        if ((lower.startsWith("https://") || lower.startsWith("http://")) && link.length() <= MAX_BUTTON_URL
+                && link.strip().equals(link) && !link.contains(" ")) {
+            blocks.add(button("View deployment", link));
+        } else {
+            blocks.add(section("*Link*\n" + escape(link)));
+        }
     }
 
     private static ObjectNode button(String label, String url) {
