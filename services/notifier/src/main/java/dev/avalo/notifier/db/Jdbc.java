@@ -141,6 +141,8 @@ public class Jdbc {
             int at = i + 1;
             if (p == null) {
                 ps.setNull(at, Types.NULL);
+            } else if (p instanceof String[] array) {
+                ps.setArray(at, ps.getConnection().createArrayOf("text", array));
             } else if (p instanceof Instant instant) {
                 ps.setTimestamp(at, Timestamp.from(instant));
             } else if (p instanceof JsonValue j) {

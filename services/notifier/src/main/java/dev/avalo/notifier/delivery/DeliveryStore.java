@@ -168,11 +168,15 @@ public class DeliveryStore {
         });
     }
 
-    /** Returns rows whose lease ended (their dispatcher died mid-send) to PENDING; how many. */
-    public int releaseExpiredLeases(Instant now) {
+    /** Returns rows of {@code channels} whose lease ended (their sender died mid-send) to PENDING; how many. */
+    public int releaseExpiredLeases(java.util.Collection<String> channels, Instant now) {
+        if (channels.isEmpty()) {
+            return 0;
+        }
         return jdbc.update("""
                 UPDATE deliveries SET status = 'PENDING', next_attempt_at = ?, lease_until = NULL, updated_at = ?
-                WHERE status = 'SENDING' AND lease_until < ?""", now, now, now);
+                WHERE status = 'SENDING' AND lease_until < ? AND channel = ANY (?)""", now, now, now,
+                channels.toArray(new String[0]));
     }
 
     /** The log, newest first, optionally of one status, after (older than) {@code beforeId}. */

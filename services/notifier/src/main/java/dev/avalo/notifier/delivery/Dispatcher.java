@@ -174,7 +174,7 @@ public final class Dispatcher implements AutoCloseable {
         Instant now = clock.instant();
         boolean busy = flushOutcomes(now);
         if (!now.isBefore(lastLeaseSweep.plusSeconds(10)) || lastLeaseSweep == Instant.MIN) {
-            int released = store.releaseExpiredLeases(now);
+            int released = store.releaseExpiredLeases(channels.keySet(), now);
             if (released > 0) {
                 LOG.warnf("%d deliveries came back from an expired lease (a sender stopped mid-send); retrying them",
                         released);
