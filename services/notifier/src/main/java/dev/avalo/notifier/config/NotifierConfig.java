@@ -170,6 +170,10 @@ public interface NotifierConfig {
         @WithDefault("64")
         int concurrency();
 
+        /** Sends in flight at once to one channel (so that one slow provider cannot take every sender). */
+        @WithDefault("32")
+        int perChannelConcurrency();
+
         /** Timeout of one attempt. */
         @WithDefault("10s")
         Duration timeout();
@@ -210,7 +214,7 @@ public interface NotifierConfig {
         @WithDefault("2m")
         Duration lease();
 
-        /** Deliveries claimed per poll. */
+        /** Deliveries claimed ahead per channel (topped up when half are sent). */
         @WithDefault("256")
         int batch();
 

@@ -141,10 +141,11 @@ public class Wiring {
             }
         });
         NotifierConfig.Delivery d = config.delivery();
-        Dispatcher.Settings settings = new Dispatcher.Settings(d.concurrency(), d.timeout(), d.quickRetries(),
+        Dispatcher.Settings settings = new Dispatcher.Settings(d.concurrency(), d.perChannelConcurrency(), d.timeout(),
+                d.quickRetries(),
                 d.quickRetryDelay(), d.retryDelay(), d.maxRetryDelay(), d.giveUpAfter(), d.circuitFailureRatio(),
                 d.circuitWindow(), d.circuitDelay(), d.lease(), d.batch(), d.poll());
-        Map<String, Timer> delays = new HashMap<>();
+        Map<String, Timer> delays = new java.util.concurrent.ConcurrentHashMap<>();
         return new Dispatcher(store, channels.configured(), limits, router, settings, clock, (channel, outcome, since) -> {
             registry.counter("avalo_notifier_sends_total", "channel", channel, "outcome", outcome).increment();
             if ("delivered".equals(outcome)) {

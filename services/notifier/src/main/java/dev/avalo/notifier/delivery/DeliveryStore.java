@@ -76,7 +76,8 @@ public class DeliveryStore {
                                         AND e.status IN ('PENDING', 'SENDING'))
                     ORDER BY p.id LIMIT ? FOR UPDATE SKIP LOCKED)
                 RETURNING d.id, d.event_id, d.channel, d.attempts, d.created_at, d.notification""",
-                DeliveryStore::claimed, leaseUntil, now, channel, now, limit);
+                DeliveryStore::claimed, leaseUntil, now, channel, now, limit).stream()
+                .sorted(java.util.Comparator.comparingLong(Claimed::id)).toList(); // RETURNING has no order
     }
 
     /** How many rows of {@code channel} are due at {@code now}. */

@@ -48,7 +48,8 @@ public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     /** Settings (from {@code avalo.notifier.delivery.*}). */
-    public record Settings(int concurrency, Duration timeout, int quickRetries, Duration quickRetryDelay,
+    public record Settings(int concurrency, int perChannelConcurrency, Duration timeout, int quickRetries,
+            Duration quickRetryDelay,
             Duration retryDelay, Duration maxRetryDelay, Duration giveUpAfter, double circuitFailureRatio,
             int circuitWindow, Duration circuitDelay, Duration lease, int batch, Duration poll) {
     }
@@ -74,7 +75,14 @@ public final class Dispatcher implements AutoCloseable {
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread loop;
+    private Thread recorder;
     private Instant lastLeaseSweep = Instant.MIN;
+    private Instant lastTick = Instant.MIN;
+    private long lastFullPoll = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean newRows = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final java.util.Set<String> drained = new java.util.HashSet<>();
+    private final Map<String, java.util.ArrayDeque<Claimed>> ready = new HashMap<>();
+    private final Map<String, AtomicInteger> channelInFlight = new HashMap<>();
 
     /**
      * @param channels
@@ -94,6 +102,7 @@ public final class Dispatcher implements AutoCloseable {
         } : listener;
         for (String id : channels.keySet()) {
             guards.put(id, guard(id, settings));
+            channelInFlight.put(id, new AtomicInteger());
         }
         AtomicInteger n = new AtomicInteger();
         this.senders = Executors.newFixedThreadPool(Math.max(1, settings.concurrency()), r -> {
@@ -128,10 +137,48 @@ public final class Dispatcher implements AutoCloseable {
         loop = new Thread(this::run, "avalo-notifier-dispatch");
         loop.setDaemon(true);
         loop.start();
+        recorder = new Thread(this::record, "avalo-notifier-record");
+        recorder.setDaemon(true);
+        recorder.start();
     }
 
-    /** Asks the loop to look for work now (new rows were logged). */
+    /**
+     * Records outcomes on a thread of its own, so that a slow claim never holds back the record of a finished send (a row left
+     * SENDING past its lease would be sent again).
+     */
+    private void record() {
+        while (running || inFlight.get() > 0 || !outcomes.isEmpty()) {
+            try {
+                if (outcomes.isEmpty()) {
+                    synchronized (outcomes) {
+                        outcomes.wait(50);
+                    }
+                    continue;
+                }
+                flushOutcomes(clock.instant());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("could not record %d outcomes (%s); retrying", outcomes.size(), e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Asks the loop to look for work now: new rows were logged. */
     public void wake() {
+        newRows.set(true);
+        nudge();
+    }
+
+    /** Asks the loop to go again (a send finished: a sender is free). */
+    private void nudge() {
         if (wake.availablePermits() == 0) {
             wake.release();
         }
@@ -167,12 +214,14 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * One pass: records finished sends, returns expired leases, claims and starts due deliveries. True when it did something
-     * (the loop then goes again at once).
+     * One pass: returns expired leases, tops up each channel's buffer of claimed deliveries (when new rows were logged, time
+     * moved or the poll interval passed), and starts sends from the buffers round-robin, within the global and the per-channel
+     * concurrency. True when it claimed something (the loop then goes again at once). Claiming a batch ahead keeps the claim
+     * query — the costly one — to a few per second however many sends finish.
      */
     public boolean tick() {
         Instant now = clock.instant();
-        boolean busy = flushOutcomes(now);
+        boolean busy = recorder == null && flushOutcomes(now); // driven by hand (tests): record here
         if (!now.isBefore(lastLeaseSweep.plusSeconds(10)) || lastLeaseSweep == Instant.MIN) {
             int released = store.releaseExpiredLeases(channels.keySet(), now);
             if (released > 0) {
@@ -181,32 +230,40 @@ public final class Dispatcher implements AutoCloseable {
             }
             lastLeaseSweep = now;
         }
+        long nanos = System.nanoTime();
+        if (newRows.getAndSet(false) || !now.equals(lastTick) || nanos - lastFullPoll >= settings.poll().toNanos()) {
+            drained.clear();
+            lastFullPoll = nanos;
+        }
+        lastTick = now;
         for (Map.Entry<String, NotificationChannel> e : channels.entrySet()) {
             String id = e.getKey();
+            java.util.ArrayDeque<Claimed> buffer = ready.computeIfAbsent(id, k -> new java.util.ArrayDeque<>());
             Instant paused = pausedUntil.get(id);
             if (paused != null && now.isBefore(paused)) {
+                // told to wait: what is buffered goes back to the log, due when the wait ends
+                Claimed c;
+                while ((c = buffer.poll()) != null) {
+                    outcomes.add(new Outcome.Retry(c.id(), "waiting for " + id + " (Retry-After)", paused, false));
+                }
                 continue;
             }
-            int room = settings.concurrency() - inFlight.get();
-            if (room <= 0) {
-                return true;
+            if (drained.contains(id) || buffer.size() > settings.batch() / 2) {
+                continue;
             }
+            int want = settings.batch() - buffer.size();
             Instant lease = now.plus(settings.lease());
             RateLimit limit = limits.get(id);
             List<Claimed> claimed;
             if (limit == null) {
-                claimed = store.claim(id, now, Math.min(settings.batch(), room), lease);
+                claimed = store.claim(id, now, want, lease);
             } else {
                 int tokens = limit.available(now);
-                if (tokens == 0) {
-                    continue;
-                }
-                int due = store.countDue(id, now, tokens + 1);
+                int due = tokens == 0 ? 0 : store.countDue(id, now, tokens + 1);
                 if (due == 0) {
-                    continue;
-                }
-                if (due <= tokens) {
-                    claimed = store.claim(id, now, Math.min(tokens, room), lease);
+                    claimed = List.of();
+                } else if (due <= tokens) {
+                    claimed = store.claim(id, now, Math.min(tokens, want), lease);
                     limit.take(now, claimed.size());
                 } else {
                     String summaryId = "summary-" + java.util.UUID.randomUUID();
@@ -221,13 +278,47 @@ public final class Dispatcher implements AutoCloseable {
                     }
                 }
             }
-            for (Claimed c : claimed) {
-                inFlight.incrementAndGet();
-                senders.execute(() -> send(e.getValue(), c));
+            if (claimed.size() < want) {
+                drained.add(id); // nothing more is due now: wait for new rows, a clock step or the poll
             }
+            buffer.addAll(claimed);
             busy |= !claimed.isEmpty();
         }
+        startSends();
         return busy;
+    }
+
+    /** Starts sends from the buffers, one channel after another, while the concurrency allows. */
+    private void startSends() {
+        boolean started = true;
+        while (started) {
+            started = false;
+            for (Map.Entry<String, NotificationChannel> e : channels.entrySet()) {
+                if (inFlight.get() >= settings.concurrency()) {
+                    return;
+                }
+                java.util.ArrayDeque<Claimed> buffer = ready.get(e.getKey());
+                AtomicInteger own = channelInFlight.get(e.getKey());
+                if (buffer == null || buffer.isEmpty() || own.get() >= settings.perChannelConcurrency()) {
+                    continue;
+                }
+                Claimed c = buffer.poll();
+                inFlight.incrementAndGet();
+                own.incrementAndGet();
+                NotificationChannel channel = e.getValue();
+                senders.execute(() -> send(channel, c));
+                started = true;
+            }
+        }
+    }
+
+    /** Claimed deliveries waiting for a sender, over all channels. */
+    public int buffered() {
+        int n = 0;
+        for (java.util.ArrayDeque<Claimed> b : ready.values()) {
+            n += b.size();
+        }
+        return n;
     }
 
     /** Writes finished outcomes to the log; true when there were any. */
@@ -242,6 +333,11 @@ public final class Dispatcher implements AutoCloseable {
         }
         try {
             store.complete(done, now);
+            // a finished row may unblock the next one of its deployment, and dead letters log notices: look again
+            newRows.set(true);
+            if (recorder != null) {
+                nudge();
+            }
         } catch (RuntimeException ex) {
             outcomes.addAll(done); // keep them for the next pass; the rows stay SENDING meanwhile
             throw ex;
@@ -271,14 +367,28 @@ public final class Dispatcher implements AutoCloseable {
             result = SendResult.transientFailure(channel.type() + " failed: " + other.getClass().getSimpleName());
         }
         Instant now = clock.instant();
-        Outcome outcome = decide(channel.id(), c, result, now);
-        String what = outcome instanceof Outcome.Delivered
-                ? "delivered"
-                : outcome instanceof Outcome.Dead ? "dead" : result == null ? "circuit-open" : "retry";
-        listener.sent(channel.id(), what, Duration.between(c.createdAt(), now));
+        Outcome outcome;
+        try {
+            outcome = decide(channel.id(), c, result, now);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not judge the result of delivery %d (%s); retrying it", c.id(), e.getMessage());
+            outcome = new Outcome.Retry(c.id(), "internal error", now.plus(settings.retryDelay()), true);
+        }
         outcomes.add(outcome);
+        synchronized (outcomes) {
+            outcomes.notifyAll();
+        }
         inFlight.decrementAndGet();
-        wake();
+        channelInFlight.get(channel.id()).decrementAndGet();
+        nudge();
+        try {
+            String what = outcome instanceof Outcome.Delivered
+                    ? "delivered"
+                    : outcome instanceof Outcome.Dead ? "dead" : result == null ? "circuit-open" : "retry";
+            listener.sent(channel.id(), what, Duration.between(c.createdAt(), now));
+        } catch (RuntimeException e) {
+            LOG.debugf("metrics listener failed: %s", e.getMessage());
+        }
     }
 
     /** What to record for a send's result (package visible for tests). */
@@ -352,6 +462,9 @@ public final class Dispatcher implements AutoCloseable {
         senders.shutdown();
         try {
             senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            if (recorder != null) {
+                recorder.join(grace.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -105,7 +105,7 @@ class DispatcherTest {
     }
 
     static Dispatcher.Settings settings(int concurrency, int quickRetries, int circuitWindow) {
-        return new Dispatcher.Settings(concurrency, Duration.ofSeconds(2), quickRetries, Duration.ofMillis(5),
+        return new Dispatcher.Settings(concurrency, concurrency, Duration.ofSeconds(2), quickRetries, Duration.ofMillis(5),
                 Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofHours(1), 0.5, circuitWindow,
                 Duration.ofMinutes(10), Duration.ofMinutes(2), 100, Duration.ofMillis(50));
     }
