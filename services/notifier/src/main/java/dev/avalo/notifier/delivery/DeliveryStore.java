@@ -63,20 +63,27 @@ public class DeliveryStore {
 
     /**
      * Claims up to {@code limit} due rows of {@code channel} that are the oldest open row of their order key, marking them
-     * SENDING until {@code leaseUntil} and counting the attempt.
+     * SENDING until {@code leaseUntil} and counting the attempt. The query's shape keeps its plan cheap whatever the table's
+     * statistics say (a burst of thousands of rows on a table the planner still believes empty must not turn the claim into a
+     * scan of every open row): candidates come off the pending index in id order, and each is checked against its order key
+     * with one index probe (a scalar subquery is never flattened into a join). Two replicas racing for a row both see it
+     * PENDING; the second's update re-checks the status after the first commits and skips it.
      */
     public List<Claimed> claim(String channel, Instant now, int limit, Instant leaseUntil) {
         return jdbc.query("""
+                WITH candidates AS MATERIALIZED (
+                    SELECT id, order_key FROM deliveries
+                    WHERE channel = ? AND status = 'PENDING' AND next_attempt_at <= ?
+                    ORDER BY id LIMIT ?)
                 UPDATE deliveries d SET status = 'SENDING', attempts = d.attempts + 1, lease_until = ?, updated_at = ?
                 WHERE d.id IN (
-                    SELECT p.id FROM deliveries p
-                    WHERE p.channel = ? AND p.status = 'PENDING' AND p.next_attempt_at <= ?
-                      AND NOT EXISTS (SELECT 1 FROM deliveries e
-                                      WHERE e.channel = p.channel AND e.order_key = p.order_key AND e.id < p.id
-                                        AND e.status IN ('PENDING', 'SENDING'))
-                    ORDER BY p.id LIMIT ? FOR UPDATE SKIP LOCKED)
+                    SELECT c.id FROM candidates c
+                    WHERE (SELECT min(e.id) FROM deliveries e
+                           WHERE e.channel = ? AND e.order_key = c.order_key AND e.status IN ('PENDING', 'SENDING')) = c.id
+                    LIMIT ?)
+                  AND d.status = 'PENDING'
                 RETURNING d.id, d.event_id, d.channel, d.attempts, d.created_at, d.notification""",
-                DeliveryStore::claimed, leaseUntil, now, channel, now, limit).stream()
+                DeliveryStore::claimed, channel, now, limit * 2, leaseUntil, now, channel, limit).stream()
                 .sorted(java.util.Comparator.comparingLong(Claimed::id)).toList(); // RETURNING has no order
     }
 

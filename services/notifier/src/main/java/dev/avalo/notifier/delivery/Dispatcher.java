@@ -351,6 +351,7 @@ public final class Dispatcher implements AutoCloseable {
             result = guards.get(channel.id()).call(() -> {
                 SendResult r = channel.send(c.notification());
                 if (r instanceof SendResult.Transient t) {
+                    LOG.debugf("%s: attempt for delivery %d failed: %s", channel.id(), c.id(), t.detail());
                     throw new TransientFailure(t);
                 }
                 return r;
@@ -358,6 +359,7 @@ public final class Dispatcher implements AutoCloseable {
         } catch (TransientFailure t) {
             result = t.result;
         } catch (CircuitBreakerOpenException open) {
+            LOG.debugf(open, "%s: circuit breaker open", channel.id());
             result = null;
         } catch (TimeoutException timeout) {
             result = SendResult.transientFailure(channel.type() + " timed out after " + settings.timeout().toMillis()
@@ -407,6 +409,9 @@ public final class Dispatcher implements AutoCloseable {
             return new Outcome.Retry(c.id(), r.detail(), now.plus(wait), true);
         }
         if (result instanceof SendResult.Transient t) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("%s: transient failure of delivery %d: %s", channel, c.id(), t.detail());
+            }
             if (c.createdAt() != null && Duration.between(c.createdAt(), now).compareTo(settings.giveUpAfter()) > 0) {
                 return dead(channel, c, "gave up after " + c.attempts() + " attempts: " + t.detail(), now);
             }
