@@ -2,11 +2,11 @@
 # Walks one canary through the router against a running demo (scripts/demo.sh): register a service whose stable revision is
 # the blue sample app, start a production deployment of the green one (route at 1 %), send real traffic through the router
 # and count who answered (X-Avalo-Revision), publish a health report with a rollback-rule breach, watch it roll back (route
-# at 0 %) and show that all traffic is back on stable.
+# at 0 %), show that all traffic is back on stable and which notifications the notifier sent.
 #   scripts/demo-scenario.sh [SERVICE]
 # Env (set by scripts/demo.sh): AVALO_URL (http://127.0.0.1:8080), AVALO_PROXY_URL (http://127.0.0.1:8000/),
 # AVALO_ROUTER_ADMIN_URL (http://127.0.0.1:8082), AVALO_STABLE_UPSTREAM (http://127.0.0.1:9101),
-# AVALO_CANARY_UPSTREAM (http://127.0.0.1:9102), DEMO_REQUESTS (10000).
+# AVALO_CANARY_UPSTREAM (http://127.0.0.1:9102), AVALO_NOTIFIER_URL (http://127.0.0.1:8083), DEMO_REQUESTS (10000).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 URL=${AVALO_URL:-http://127.0.0.1:8080}
@@ -15,6 +15,7 @@ ADMIN=${AVALO_ROUTER_ADMIN_URL:-http://127.0.0.1:8082}
 STABLE_UPSTREAM=${AVALO_STABLE_UPSTREAM:-http://127.0.0.1:9101}
 CANARY_UPSTREAM=${AVALO_CANARY_UPSTREAM:-http://127.0.0.1:9102}
 REQUESTS=${DEMO_REQUESTS:-10000}
+NOTIFIER=${AVALO_NOTIFIER_URL:-http://127.0.0.1:8083}
 SERVICE=${1:-chat-api-$(date +%s)}
 DEPLOYER=$("$ROOT/scripts/token.sh" deployer demo-deployer)
 VIEWER=$("$ROOT/scripts/token.sh" viewer demo-viewer)
@@ -84,3 +85,21 @@ traffic "before-$SERVICE-"
 
 say "timeline"
 curl -fsS "$URL/api/v1/deployments/$ID/events" -H "Authorization: Bearer $VIEWER"; echo
+
+say "notifications sent for this deployment (notifier delivery log; Slack/PagerDuty/email when configured, else the log channel)"
+for _ in $(seq 1 50); do
+    DELIVERIES=$(curl -fsS "$NOTIFIER/api/v1/deliveries?limit=200" -H "Authorization: Bearer $VIEWER" 2>/dev/null || true)
+    grep -q "rolled-back" <<<"$DELIVERIES" && grep -q "$ID" <<<"$DELIVERIES" && break
+    sleep 0.2
+done
+if command -v python3 >/dev/null; then
+    DELIVERIES="$DELIVERIES" python3 - "$ID" <<'PY'
+import json, os, sys
+for d in reversed(json.loads(os.environ["DELIVERIES"] or "[]")):
+    if d.get("notification", {}).get("deploymentId") == sys.argv[1]:
+        print("%-10s %-18s %-8s %s" % (d["status"], d["channel"], d["severity"], d["title"]))
+PY
+else
+    echo "$DELIVERIES"
+fi
+grep "NOTIFY" "$ROOT/.avalo/logs/notifier.log" 2>/dev/null | grep "$SERVICE" | tail -n 5 || true

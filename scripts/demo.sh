@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts Avalo Deploy locally: NATS + PostgreSQL (installed and started if missing), the orchestrator on :8080, the
-# traffic-router (data plane :8000, admin :8082, environment production), the scheduler on :8084 and two sample-app
+# traffic-router (data plane :8000, admin :8082, environment production), the scheduler on :8084, the notifier on :8083
+# (its `log` channel writes every notification to .avalo/logs/notifier.log; Slack, PagerDuty and email are used when their
+# AVALO_NOTIFIER_* variables are set, see docs/channels/) and two sample-app
 # upstreams to route between: "blue" on 127.0.0.1:9101 and "green" on 127.0.0.1:9102 (demo/sample-app).
 #   ./scripts/demo.sh              build, start, and keep running in the foreground (Ctrl-C stops everything it started)
 #   ./scripts/demo.sh --scenario   same, and also walk a canary through the router and a rollback (scripts/demo-scenario.sh)
@@ -9,7 +11,8 @@
 # holidays or calendar freezes; ad-hoc and incident freezes still block), so the scenario runs on a Saturday night too;
 # AVALO_DEMO_WINDOWS=strategy runs the strategy document's real windows and freezes instead.
 # Ports: AVALO_PORT (8080), AVALO_PROXY_PORT (8000), AVALO_ROUTER_ADMIN_PORT (8082), AVALO_SCHEDULER_PORT (8084),
-# AVALO_BLUE_PORT (9101), AVALO_GREEN_PORT (9102). Logs: .avalo/logs/{orchestrator,traffic-router,scheduler,sample-blue,
+# AVALO_NOTIFIER_PORT (8083), AVALO_BLUE_PORT (9101), AVALO_GREEN_PORT (9102).
+# Logs: .avalo/logs/{orchestrator,traffic-router,scheduler,notifier,sample-blue,
 # sample-green}.log; the router keeps its last routes in .avalo/router/routes.json.
 set -euo pipefail
 
@@ -20,6 +23,7 @@ PORT=${AVALO_PORT:-8080}
 PROXY_PORT=${AVALO_PROXY_PORT:-8000}
 ADMIN_PORT=${AVALO_ROUTER_ADMIN_PORT:-8082}
 SCHEDULER_PORT=${AVALO_SCHEDULER_PORT:-8084}
+NOTIFIER_PORT=${AVALO_NOTIFIER_PORT:-8083}
 DEMO_WINDOWS=${AVALO_DEMO_WINDOWS:-open}
 BLUE_PORT=${AVALO_BLUE_PORT:-9101}
 GREEN_PORT=${AVALO_GREEN_PORT:-9102}
@@ -41,6 +45,7 @@ scripts/token.sh viewer >/dev/null # makes the local key pair on first use
 
 for p in "$PORT:the orchestrator:AVALO_PORT" "$PROXY_PORT:the router's data plane:AVALO_PROXY_PORT" \
     "$ADMIN_PORT:the router's admin API:AVALO_ROUTER_ADMIN_PORT" "$SCHEDULER_PORT:the scheduler:AVALO_SCHEDULER_PORT" \
+    "$NOTIFIER_PORT:the notifier:AVALO_NOTIFIER_PORT" \
     "$BLUE_PORT:the blue sample app:AVALO_BLUE_PORT" \
     "$GREEN_PORT:the green sample app:AVALO_GREEN_PORT"; do
     IFS=: read -r port what var <<<"$p"
@@ -50,8 +55,8 @@ for p in "$PORT:the orchestrator:AVALO_PORT" "$PROXY_PORT:the router's data plan
     fi
 done
 
-echo "demo: building the orchestrator, the traffic-router and the scheduler" >&2
-./mvnw -B -q -DskipTests install -pl services/orchestrator,services/traffic-router,services/scheduler -am # with the libs
+echo "demo: building the orchestrator, the traffic-router, the scheduler and the notifier" >&2
+./mvnw -B -q -DskipTests install -pl services/orchestrator,services/traffic-router,services/scheduler,services/notifier -am
 
 mkdir -p "$LOGS" .avalo/router
 PIDS=() # "name:pid", stopped in reverse order
@@ -117,6 +122,18 @@ if [[ "$DEMO_WINDOWS" != "strategy" ]]; then
 fi
 start scheduler java "${SCHEDULER_OPTS[@]}" -jar services/scheduler/target/quarkus-app/quarkus-run.jar
 
+# The notifier: every deployment, freeze and incident event to its channels; the log channel always, Slack/PagerDuty/email
+# when AVALO_NOTIFIER_SLACK_CHANNELS_*_WEBHOOK_URL, AVALO_NOTIFIER_PAGERDUTY_ROUTING_KEY or AVALO_NOTIFIER_EMAIL_TO are set.
+NOTIFIER_OPTS=(
+    "-Dquarkus.http.port=$NOTIFIER_PORT"
+    "-Dmp.jwt.verify.publickey.location=$ROOT/.avalo/keys/public.pem"
+    "-Dmp.jwt.verify.issuer=avalo-local"
+    "-Davalo.nats.url=${AVALO_NATS_URL:-nats://127.0.0.1:4222}"
+    "-Davalo.notifier.links.deployment=http://localhost:$PORT/api/v1/deployments/{id}"
+    "-Davalo.notifier.links.freezes=http://localhost:$SCHEDULER_PORT/api/v1/freezes"
+)
+start notifier java "${NOTIFIER_OPTS[@]}" -jar services/notifier/target/quarkus-app/quarkus-run.jar
+
 # The orchestrator asks the scheduler before every start and production promotion (production fails closed when it does
 # not answer, the default).
 ORCHESTRATOR_OPTS=(
@@ -144,6 +161,7 @@ wait_ready sample-blue "http://127.0.0.1:$BLUE_PORT/healthz" 30
 wait_ready sample-green "http://127.0.0.1:$GREEN_PORT/healthz" 30
 wait_ready traffic-router "http://127.0.0.1:$ADMIN_PORT/q/health/ready" 60
 wait_ready scheduler "http://127.0.0.1:$SCHEDULER_PORT/q/health/ready" 60
+wait_ready notifier "http://127.0.0.1:$NOTIFIER_PORT/q/health/ready" 60
 wait_ready orchestrator "http://127.0.0.1:$PORT/q/health/ready" 60
 cat >&2 <<EOT
 
@@ -153,13 +171,15 @@ demo: up (logs in .avalo/logs/, Ctrl-C stops everything)
                       http://localhost:$ADMIN_PORT      admin: /api/v1/routes, /q/health, /q/metrics
       scheduler       http://localhost:$SCHEDULER_PORT      /api/v1/schedule/check, /api/v1/freezes, /api/v1/calendar.ics
                       (windows: $DEMO_WINDOWS; AVALO_DEMO_WINDOWS=strategy for the strategy document's)
+      notifier        http://localhost:$NOTIFIER_PORT      /api/v1/deliveries (notifications: .avalo/logs/notifier.log, NOTIFY lines)
       sample apps     http://127.0.0.1:$BLUE_PORT  (blue)   http://127.0.0.1:$GREEN_PORT  (green)
       TOKEN=\$(scripts/token.sh deployer)   then see README.md "Try it", or run scripts/demo-scenario.sh
 EOT
 if [[ "${1:-}" == "--scenario" ]]; then
     AVALO_URL="http://127.0.0.1:$PORT" AVALO_PROXY_URL="http://127.0.0.1:$PROXY_PORT/" \
         AVALO_ROUTER_ADMIN_URL="http://127.0.0.1:$ADMIN_PORT" AVALO_STABLE_UPSTREAM="http://127.0.0.1:$BLUE_PORT" \
-        AVALO_CANARY_UPSTREAM="http://127.0.0.1:$GREEN_PORT" scripts/demo-scenario.sh || true
+        AVALO_CANARY_UPSTREAM="http://127.0.0.1:$GREEN_PORT" AVALO_NOTIFIER_URL="http://127.0.0.1:$NOTIFIER_PORT" \
+        scripts/demo-scenario.sh || true
 fi
 
 # Keep running until Ctrl-C, or until one of the processes exits (then stop the others).
