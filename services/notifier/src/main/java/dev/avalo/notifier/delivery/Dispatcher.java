@@ -464,6 +464,16 @@ public final class Dispatcher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // claimed ahead but not started: back to the log at once, not after their lease (a restart sends them)
+        Instant now = clock.instant();
+        synchronized (outcomes) {
+            for (java.util.ArrayDeque<Claimed> buffer : ready.values()) {
+                Claimed c;
+                while ((c = buffer.poll()) != null) {
+                    outcomes.add(new Outcome.Retry(c.id(), "released at shutdown", now, false));
+                }
+            }
+        }
         senders.shutdown();
         try {
             senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);

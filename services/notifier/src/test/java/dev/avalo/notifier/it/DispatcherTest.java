@@ -306,4 +306,34 @@ class DispatcherTest {
         assertThat(rows(other)).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(DeliveryStatus.DEAD));
         assertThat(rows(ch)).hasSize(2); // the failed notices announced nothing further
     }
+
+    @Test
+    void aCleanStopReturnsWhatWasClaimedAheadToTheLogAtOnce() throws Exception {
+        String ch = run + ":stopping";
+        Scripted channel = new Scripted(ch);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        channel.otherwise = n -> {
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return SendResult.delivered("ok");
+        };
+        Dispatcher d = dispatcher(Map.of(ch, channel), Map.of(), List.of(), settings(1, 0, 100));
+        log(ch, note("one", "a"), note("two", "b"), note("three", "c"));
+        d.tick(); // claims all three ahead, starts one
+        await().atMost(Duration.ofSeconds(5)).until(() -> channel.sent.size() == 1);
+        assertThat(rows(ch)).allSatisfy(r -> assertThat(r.status()).isEqualTo(DeliveryStatus.SENDING));
+        release.countDown();
+        d.close(Duration.ofSeconds(5));
+        dispatcher = null;
+        List<Delivery> rows = rows(ch);
+        assertThat(rows).filteredOn(r -> r.status() == DeliveryStatus.DELIVERED).extracting(Delivery::title)
+                .containsExactly("one");
+        assertThat(rows).filteredOn(r -> r.status() == DeliveryStatus.PENDING).hasSize(2).allSatisfy(r -> {
+            assertThat(r.attempts()).isZero();
+            assertThat(r.nextAttemptAt()).isEqualTo(clock.instant()); // due now, not after a lease
+        });
+    }
 }
