@@ -46,7 +46,12 @@ for id in $IDS; do
         sleep 0.05
     done
     echo "emergency-stop: $(json 'd["service"] + "/" + d["environment"] + " " + d["id"] + " " + d["state"] + ((" (decision to ack " + str(d["rollbackMillis"]) + " ms)") if d.get("rollbackMillis") is not None else "")' <<<"$VIEW")" >&2
-    [[ "$STATE" == ROLLED_BACK ]] || FAILED_ANY=1
+    if [[ "$STATE" != ROLLED_BACK ]]; then
+        FAILED_ANY=1
+    elif [[ "$(api GET "/api/v1/deployments/$id/events" | json 'next((e["kind"] for e in reversed(d) if e["type"] == "rolled-back"), "")')" == timeout ]]; then
+        echo "emergency-stop: $id: no router acknowledged the stable route within the orchestrator's ack timeout" >&2
+        FAILED_ANY=1
+    fi
 done
 echo "emergency-stop: call to every router ack $(( $(now_ms) - START )) ms" >&2
-[[ -z "${FAILED_ANY:-}" ]] || die "some deployments did not roll back"
+[[ -z "${FAILED_ANY:-}" ]] || die "some deployments did not roll back with every router's ack"

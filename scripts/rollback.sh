@@ -5,7 +5,8 @@
 #   scripts/rollback.sh --revision=REV              all traffic to an earlier revision REV of the service
 # Options: --service NAME (AVALO_SERVICE), --env ENV (AVALO_ENV, default production), --reason TEXT, --force (a deployment
 # with a contract migration; needs the approver role), --timeout SECONDS (30).
-# Env: AVALO_URL (http://127.0.0.1:8080), AVALO_TOKEN (a deployer token; locally scripts/token.sh makes one).
+# Env: AVALO_URL (http://127.0.0.1:8080), AVALO_TOKEN (a deployer token; locally scripts/token.sh makes one),
+# AVALO_ROUTER_ADMIN_URL (routers' admin APIs for --stage=previous, comma separated; http://127.0.0.1:8082).
 # Prints the deployment, then the time from the call until the orchestrator recorded every router's ack of the new route
 # (and the orchestrator's own decision-to-ack figure). Exit 0 when done, 1 on any failure, 2 on bad arguments.
 set -euo pipefail
@@ -60,8 +61,9 @@ START=$(now_ms)
 REPLY=$(api POST "/api/v1/deployments/$ID/rollback" "$BODY")
 echo "rollback: accepted, state $(json 'd["state"]' <<<"$REPLY")" >&2
 
-# Done when the orchestrator has the routers' ack: ROLLED_BACK for immediate/revision; for previous-stage, PAUSED at an
-# earlier stage once the router acked (the orchestrator only pauses after the ack or its ack timeout).
+# Done when the orchestrator has the routers' ack: ROLLED_BACK for immediate/revision (the orchestrator waits for every
+# router's ack, or its ack timeout). For previous-stage the orchestrator pauses at once, so the ack is read from the
+# routers' admin APIs (AVALO_ROUTER_ADMIN_URL, comma separated; default the local demo's http://127.0.0.1:8082).
 DEADLINE=$(( $(now_ms) + TIMEOUT * 1000 ))
 while :; do
     VIEW=$(api GET "/api/v1/deployments/$ID")
@@ -76,7 +78,25 @@ while :; do
     (( $(now_ms) < DEADLINE )) || die "not acknowledged within ${TIMEOUT}s (state $STATE); see GET $AVALO_URL/api/v1/deployments/$ID/events"
     sleep 0.05
 done
+if [[ "$MODE" == previous-stage ]]; then
+    GENERATION=$(api GET "/api/v1/services/$SERVICE/$ENVIRONMENT" | json 'd["route"]["generation"]')
+    WEIGHT=$(json 'd["stage"]["weightBasisPoints"]' <<<"$VIEW")
+    IFS=',' read -ra ROUTERS <<<"${AVALO_ROUTER_ADMIN_URL:-http://127.0.0.1:8082}"
+    for router in "${ROUTERS[@]}"; do
+        while :; do
+            APPLIED=$(curl -fsS "$router/api/v1/routes/$SERVICE/$ENVIRONMENT" 2>/dev/null || true)
+            if [[ -n "$APPLIED" ]] && [[ "$(json 'int(d["generation"] >= '"$GENERATION"' and d["canaryWeightBasisPoints"] == '"$WEIGHT"')' <<<"$APPLIED")" == 1 ]]; then
+                break
+            fi
+            (( $(now_ms) < DEADLINE )) || die "router $router has not applied generation $GENERATION ($WEIGHT bp) within ${TIMEOUT}s"
+            sleep 0.05
+        done
+    done
+fi
 ELAPSED=$(( $(now_ms) - START ))
 echo "$VIEW"
+if [[ "$STATE" == ROLLED_BACK ]] && [[ "$(api GET "/api/v1/deployments/$ID/events" | json 'next((e["kind"] for e in reversed(d) if e["type"] == "rolled-back"), "")')" == timeout ]]; then
+    die "the orchestrator rolled back after ${ELAPSED} ms, but no router acknowledged the stable route within its ack timeout: check the routers of $ENVIRONMENT (GET /api/v1/routes/$SERVICE/$ENVIRONMENT on each router's admin port)"
+fi
 ACK=$(json 'd.get("rollbackMillis")' <<<"$VIEW")
 echo "rollback: $STATE at stage $(json 'd["stage"]["name"] + " (" + str(d["stage"]["weightBasisPoints"]) + " bp)"' <<<"$VIEW"); call to router ack ${ELAPSED} ms${ACK:+ (orchestrator: decision to ack ${ACK} ms)}" >&2
