@@ -18,7 +18,9 @@
 #      while a probe loop asks for the canary users, times the rollback call to the router's ack and to the first all-stable
 #      probe round, checks that new users all land on stable and that the per-second samples on
 #      <prefix>.metrics.<service>.production count exactly the requests it sent;
-#   4. prints PASS/FAIL with the numbers and exits non-zero on failure. Every process it started is stopped by PID on any
+#   4. then runs scripts/e2e/ops-scripts.sh against the same orchestrator and router: scripts/rollback.sh in its three
+#      modes and scripts/emergency-stop.sh of three live deployments, each checked on the router's applied route;
+#   5. prints PASS/FAIL with the numbers and exits non-zero on failure. Every process it started is stopped by PID on any
 #      exit, and its database, stream and bucket are deleted; logs are kept (and their tails shown) when the check fails, or
 #      with --keep-work.
 # A rebuild replaces services/*/target/quarkus-app under a running scripts/demo.sh: pass --skip-build while the demo runs.
@@ -234,6 +236,13 @@ AVALO_DEPLOYER_TOKEN="$TOKEN_DEPLOYER" timeout $((LEFT - 5)) \
     --stable-app blue --canary-app green --requests "$REQUESTS" \
     --deadline $((LEFT - 10)) 2> >(tee "$WORK/logs/driver.log" >&2)
 rc=$?
+if [[ $rc -eq 0 ]]; then
+    log "router check passed; now the operating scripts (scripts/e2e/ops-scripts.sh)"
+    timeout $((MAX_SECONDS - ($(date +%s) - STARTED) > 10 ? MAX_SECONDS - ($(date +%s) - STARTED) - 5 : 5)) \
+        scripts/e2e/ops-scripts.sh "http://127.0.0.1:$ORCH_PORT" "http://127.0.0.1:$ADMIN_PORT" \
+        "http://127.0.0.1:$BLUE_PORT" "http://127.0.0.1:$GREEN_PORT" "$SERVICE" 2> >(tee "$WORK/logs/ops-scripts.log" >&2)
+    rc=$?
+fi
 set -e
 if [[ $rc -eq 0 ]]; then
     log "PASS after $(($(date +%s) - STARTED)) s"
