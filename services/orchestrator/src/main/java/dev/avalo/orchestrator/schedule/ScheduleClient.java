@@ -11,6 +11,7 @@ import io.nats.client.Message;
 import io.quarkus.logging.Log;
 
 import dev.avalo.contracts.Json;
+import dev.avalo.contracts.problem.Problem;
 import dev.avalo.contracts.schedule.Emergency;
 import dev.avalo.contracts.schedule.ScheduleCheckReply;
 import dev.avalo.contracts.schedule.ScheduleCheckRequest;
@@ -20,12 +21,15 @@ import dev.avalo.orchestrator.nats.NatsClient;
 
 /**
  * Asks the scheduler ({@code avalo.cmd.schedule.check}) whether a deployment may start or promote now. No answer within the
- * timeout blocks with reason "scheduler unavailable", except in the fail-open environments.
+ * timeout blocks with reason "scheduler unavailable", except in the fail-open environments. A problem the scheduler answers (it
+ * heard the question and refused it) blocks everywhere, with its detail as the reason.
  */
 @ApplicationScoped
 public class ScheduleClient {
 
     public static final String UNAVAILABLE = "scheduler unavailable";
+    /** Reply header of the scheduler carrying the HTTP-equivalent status of a problem reply. */
+    public static final String STATUS_HEADER = "Avalo-Status";
 
     private final NatsClient nats;
     private final OrchestratorConfig config;
@@ -50,6 +54,14 @@ public class ScheduleClient {
             if (reply.isStatusMessage()) {
                 return unavailable(environment, "no responder (" + reply.getStatus().getMessage() + ")");
             }
+            Problem problem = problemOf(reply);
+            if (problem != null) {
+                // the scheduler answered and refused the question: never fail-open on that
+                String why = "the scheduler refused the check (" + problem.status() + " " + problem.title() + "): "
+                        + problem.detail();
+                Log.warnf("%s; blocking %s/%s", why, service, environment);
+                return new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of(why), null, null);
+            }
             return Json.decode(reply.getData(), ScheduleCheckReply.class);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -60,6 +72,27 @@ public class ScheduleClient {
             return unavailable(environment, "no answer within " + config.schedule().timeout());
         } catch (Exception e) {
             return unavailable(environment, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The RFC 9457 problem the scheduler answered instead of a verdict (bad input, an environment it does not know, a missing
+     * role for an emergency), recognised by its {@code Avalo-Status} header or its content type; null for a verdict.
+     */
+    static Problem problemOf(Message reply) {
+        io.nats.client.impl.Headers headers = reply.getHeaders();
+        String status = headers == null ? null : headers.getFirst(STATUS_HEADER);
+        String type = headers == null ? null : headers.getFirst("Content-Type");
+        boolean refused = status != null && status.trim().matches("[45]\\d\\d");
+        if (!refused && !Problem.MEDIA_TYPE.equals(type)) {
+            return null;
+        }
+        try {
+            return Json.decode(reply.getData(), Problem.class);
+        } catch (RuntimeException e) {
+            return new Problem(null, "Unreadable problem", refused ? Integer.parseInt(status.trim()) : 500,
+                    "the scheduler answered status " + status + " with a body that is not a problem", null, null, null,
+                    null);
         }
     }
 

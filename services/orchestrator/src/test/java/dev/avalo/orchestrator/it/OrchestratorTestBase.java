@@ -60,6 +60,8 @@ public abstract class OrchestratorTestBase {
 
     /** What the test scheduler answers; null → no reply (the scheduler is down). */
     protected static final AtomicReference<Function<ScheduleCheckRequest, ScheduleCheckReply>> SCHEDULER = new AtomicReference<>();
+    /** When set and not answering null: the test scheduler refuses the check with this problem. */
+    protected static final AtomicReference<Function<ScheduleCheckRequest, dev.avalo.contracts.problem.Problem>> SCHEDULER_PROBLEM = new AtomicReference<>();
     protected static final List<ScheduleCheckRequest> SCHEDULE_REQUESTS = java.util.Collections
             .synchronizedList(new ArrayList<>());
 
@@ -74,12 +76,32 @@ public abstract class OrchestratorTestBase {
         nats = NatsProbe.connect(NatsTestResource.url());
         subjects = Subjects.withPrefix(NatsTestResource.prefix());
         allowAll();
-        nats.respond(subjects.scheduleCheck(), m -> {
+        io.nats.client.Dispatcher scheduler = nats.connection().createDispatcher(m -> {
+            if (m.getReplyTo() == null) {
+                return;
+            }
             ScheduleCheckRequest req = Json.decode(m.getData(), ScheduleCheckRequest.class);
             SCHEDULE_REQUESTS.add(req);
+            dev.avalo.contracts.problem.Problem problem = SCHEDULER_PROBLEM.get() == null
+                    ? null
+                    : SCHEDULER_PROBLEM.get().apply(req);
+            if (problem != null) { // as the scheduler refuses a question: a problem with its status in a header
+                nats.connection().publish(m.getReplyTo(), new io.nats.client.impl.Headers()
+                        .put("Avalo-Status", String.valueOf(problem.status()))
+                        .put("Content-Type", dev.avalo.contracts.problem.Problem.MEDIA_TYPE), Json.encode(problem));
+                return;
+            }
             ScheduleCheckReply reply = SCHEDULER.get().apply(req);
-            return reply == null ? null : Json.encode(reply);
+            if (reply != null) {
+                nats.connection().publish(m.getReplyTo(), Json.encode(reply));
+            }
         });
+        scheduler.subscribe(subjects.scheduleCheck());
+        try {
+            nats.connection().flush(java.time.Duration.ofSeconds(5));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot subscribe the test scheduler", e);
+        }
     }
 
     @AfterAll
@@ -90,6 +112,7 @@ public abstract class OrchestratorTestBase {
     }
 
     protected static void allowAll() {
+        SCHEDULER_PROBLEM.set(null);
         SCHEDULER.set(req -> new ScheduleCheckReply(true, ScheduleVerdict.PREFERRED, List.of("preferred window"),
                 List.of(), null));
     }

@@ -58,6 +58,19 @@ class ScheduleTest extends OrchestratorTestBase {
     }
 
     @Test
+    void aCheckTheSchedulerRefusesBlocksEvenAFailOpenEnvironment() {
+        String service = unique("refused-api");
+        registerService(service, "development", service + "-v1");
+        SCHEDULER_PROBLEM.set(req -> new dev.avalo.contracts.problem.Problem("https://avalo.dev/problems/bad-request",
+                "Bad Request", 400, "unknown environment 'development'", "avalo.cmd.schedule.check", "environment", null,
+                null));
+        post("deployer", "/api/v1/deployments", startBody(service, "development", service + "-v2")).then()
+                .statusCode(423).body("details.reasons[0]", containsString("the scheduler refused the check (400"))
+                .body("details.reasons[0]", containsString("unknown environment 'development'"));
+        get("viewer", "/api/v1/deployments?service=" + service).then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
     void blockedPromotionPausesAtTheStageBoundary() {
         String service = unique("inc-api");
         String id = startProduction(service);
