@@ -2,7 +2,7 @@
 //   node scripts/lib/validate-k8s.cjs <models-dir> <label> < rendered.yaml
 // <models-dir> holds node_modules with kubernetes-models and yaml (npm install --prefix <models-dir>).
 // Every document is built as its kubernetes-models class (apiVersion/kind -> kubernetes-models/<apiVersion>/<Kind>) and
-// validated against the Kubernetes OpenAPI schema; then the house rules of deploy/k8s are checked (probes, resources,
+// validated against the Kubernetes OpenAPI schema, unknown fields are refused; then the house rules of deploy/k8s are checked (probes, resources,
 // non-root security context, references between objects). Prints one line per problem; exits 1 when there is any.
 'use strict';
 const path = require('path');
@@ -55,6 +55,56 @@ for (const doc of docs) {
     continue;
   }
   counts[doc.kind] = (counts[doc.kind] || 0) + 1;
+}
+
+// 1b. unknown fields: the schemas allow them, so a misspelt key ("readinessprobe") would pass. The field names come from
+// the classes that kubernetes-models declares in its .d.ts files (one per type, imports naming the others).
+const typeCache = new Map();
+function fieldsOf(file) {
+  if (typeCache.has(file)) return typeCache.get(file);
+  let fields = null;
+  let text = null;
+  try {
+    text = require('fs').readFileSync(file, 'utf8');
+  } catch (e) {
+    text = null;
+  }
+  const body = text && /export declare class \w+ extends Model<\w+> implements \w+ \{\n([\s\S]*?)\n    constructor/.exec(text);
+  if (body) {
+    const imports = {};
+    for (const m of text.matchAll(/^import \{ (\w+) \} from "([^"]+)";$/gm)) {
+      imports[m[1]] = m[2].startsWith('.')
+        ? path.resolve(path.dirname(file), `${m[2]}.d.ts`)
+        : path.join(path.resolve(modelsDir), 'node_modules', `${m[2]}.d.ts`);
+    }
+    fields = new Map();
+    for (const m of body[1].matchAll(/^    "([^"]+)"\??: (.*)$/gm)) {
+      const array = /^Array<(\w+)>;$/.exec(m[2]);
+      const single = /^(\w+);$/.exec(m[2]);
+      const type = array ? array[1] : single ? single[1] : null;
+      fields.set(m[1], { file: type ? imports[type] : undefined, array: !!array });
+    }
+  }
+  typeCache.set(file, fields);
+  return fields;
+}
+function unknownFields(doc, value, file, where) {
+  const fields = fieldsOf(file);
+  if (!fields || !value || typeof value !== 'object' || Array.isArray(value)) return;
+  for (const [key, v] of Object.entries(value)) {
+    const f = fields.get(key);
+    if (!f) {
+      fail(doc, `unknown field ${where}${key}`);
+      continue;
+    }
+    if (!f.file) continue;
+    if (f.array && Array.isArray(v)) v.forEach((e, i) => unknownFields(doc, e, f.file, `${where}${key}[${i}].`));
+    else unknownFields(doc, v, f.file, `${where}${key}.`);
+  }
+}
+for (const doc of docs) {
+  if (!counts[doc.kind]) continue;
+  unknownFields(doc, doc, path.join(path.resolve(modelsDir), 'node_modules', 'kubernetes-models', doc.apiVersion, `${doc.kind}.d.ts`), '');
 }
 
 // 2. house rules
