@@ -3,9 +3,9 @@
 #   scripts/check-k8s.sh
 # 1. `kubectl kustomize deploy/k8s/overlays/<env>` for dev, staging and prod (and the example Secret of base/postgres);
 # 2. scripts/lib/validate-k8s.cjs builds every document as its class of the npm package kubernetes-models and validates it
-#    against the Kubernetes OpenAPI schema, refuses unknown fields, then checks the house rules (probes, resources, non-root security context,
-#    references between objects). The packages go to deploy/k8s/.validate/ (git-ignored) on the first run; later runs
-#    need no network.
+#    against the Kubernetes OpenAPI schema, refuses unknown fields, then checks the house rules (probes, resources,
+#    non-root security context, references between objects). The packages go to deploy/k8s/.validate/ (git-ignored) on
+#    the first run; later runs need no network.
 # Prints one line per overlay, or the kind/name and error of each failure; exits non-zero on any failure.
 set -euo pipefail
 

@@ -2,8 +2,9 @@
 //   node scripts/lib/validate-k8s.cjs <models-dir> <label> < rendered.yaml
 // <models-dir> holds node_modules with kubernetes-models and yaml (npm install --prefix <models-dir>).
 // Every document is built as its kubernetes-models class (apiVersion/kind -> kubernetes-models/<apiVersion>/<Kind>) and
-// validated against the Kubernetes OpenAPI schema, unknown fields are refused; then the house rules of deploy/k8s are checked (probes, resources,
-// non-root security context, references between objects). Prints one line per problem; exits 1 when there is any.
+// validated against the Kubernetes OpenAPI schema; unknown fields are refused; then the house rules of deploy/k8s are
+// checked (probes, resources, non-root security context, references between objects). Prints one line per problem and
+// exits 1 when there is any.
 'use strict';
 const path = require('path');
 const { createRequire } = require('module');
