@@ -25,4 +25,13 @@ fi
 ./mvnw "${args[@]}" "$@"
 if [[ $# -eq 0 ]]; then
     scripts/check-router-e2e.sh --skip-build
+    # the Kubernetes manifests: rendered with kubectl kustomize, validated offline (npm kubernetes-models)
+    if command -v kubectl >/dev/null && command -v npm >/dev/null; then
+        scripts/check-k8s.sh
+    elif [[ -n "${CI:-}" ]]; then
+        echo "test: kubectl and npm are needed to check deploy/k8s" >&2
+        exit 1
+    else
+        echo "test: deploy/k8s not checked (needs kubectl and npm; scripts/check-k8s.sh)" >&2
+    fi
 fi
