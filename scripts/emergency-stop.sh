@@ -48,7 +48,7 @@ for id in $IDS; do
     echo "emergency-stop: $(json 'd["service"] + "/" + d["environment"] + " " + d["id"] + " " + d["state"] + ((" (decision to ack " + str(d["rollbackMillis"]) + " ms)") if d.get("rollbackMillis") is not None else "")' <<<"$VIEW")" >&2
     if [[ "$STATE" != ROLLED_BACK ]]; then
         FAILED_ANY=1
-    elif [[ "$(api GET "/api/v1/deployments/$id/events" | json 'next((e["kind"] for e in reversed(d) if e["type"] == "rolled-back"), "")')" == timeout ]]; then
+    elif closed_without_ack "$id"; then
         echo "emergency-stop: $id: no router acknowledged the stable route within the orchestrator's ack timeout" >&2
         FAILED_ANY=1
     fi

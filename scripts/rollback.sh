@@ -95,7 +95,7 @@ if [[ "$MODE" == previous-stage ]]; then
 fi
 ELAPSED=$(( $(now_ms) - START ))
 echo "$VIEW"
-if [[ "$STATE" == ROLLED_BACK ]] && [[ "$(api GET "/api/v1/deployments/$ID/events" | json 'next((e["kind"] for e in reversed(d) if e["type"] == "rolled-back"), "")')" == timeout ]]; then
+if [[ "$STATE" == ROLLED_BACK ]] && closed_without_ack "$ID"; then
     die "the orchestrator rolled back after ${ELAPSED} ms, but no router acknowledged the stable route within its ack timeout: check the routers of $ENVIRONMENT (GET /api/v1/routes/$SERVICE/$ENVIRONMENT on each router's admin port)"
 fi
 ACK=$(json 'd.get("rollbackMillis")' <<<"$VIEW")

@@ -56,6 +56,12 @@ r = $1
 print('' if r is None else (json.dumps(r) if isinstance(r, (dict, list)) else r))"
 }
 
+# closed_without_ack ID: true when the deployment's rollback was closed by the orchestrator's ack timeout, not a router's ack
+closed_without_ack() {
+    [[ "$(api GET "/api/v1/deployments/$1/events" \
+        | json 'next((e["kind"] for e in reversed(d) if e["type"] == "rolled-back"), "")')" == timeout ]]
+}
+
 now_ms() {
     date +%s%3N
 }

@@ -21,7 +21,8 @@ import org.HdrHistogram.Histogram;
  * <ul>
  * <li>per latency threshold a rule uses ({@link #sumAbove}), the count of slower requests per second, kept at ingestion;</li>
  * <li>a few merged histograms of recently asked ranges (the 5-minute score and relative-rule windows), moved second by second
- * by adding the entering and removing the leaving seconds' buckets, and updated when a late sample arrives;</li>
+ * by adding the entering and removing the leaving seconds' buckets, and updated when a late sample arrives
+ * ({@link RangeHistograms});</li>
  * <li>the running total since the stage start, counts and histogram, updated at ingestion.</li>
  * </ul>
  * Which seconds a range sees is exactly what a scan of the ring sees: the seconds of the range still held by their slot.
@@ -49,8 +50,7 @@ public final class RevisionWindow {
     private final Map<String, CustomColumn> custom = new HashMap<>();
     private final List<CustomColumn> customColumns = new ArrayList<>();
     private final List<Threshold> thresholds = new ArrayList<>();
-    private final RangeLatency[] ranges = new RangeLatency[MAX_RANGES];
-    private long rangeUses;
+    private final RangeHistograms ranges = new RangeHistograms(MAX_RANGES, this::addSeconds);
     private long firstRouterSecond = Long.MAX_VALUE;
     private long newestSecond = Long.MIN_VALUE;
     private long cumulativeSince = Long.MIN_VALUE;
@@ -114,14 +114,6 @@ public final class RevisionWindow {
         }
     }
 
-    /** A merged latency histogram of the seconds of {@code [from, to)} still held by their slot. */
-    private static final class RangeLatency {
-        long from;
-        long to;
-        long lastUse;
-        final Histogram histogram = Histograms.create();
-    }
-
     public RevisionWindow(String revision, int retentionSeconds) {
         if (retentionSeconds < 60) {
             throw new IllegalArgumentException("retention must be at least 60 s, got " + retentionSeconds);
@@ -176,11 +168,7 @@ public final class RevisionWindow {
             for (Threshold th : thresholds) {
                 th.above[i] += SparseLatency.countAbove(pairs, th.micros);
             }
-            for (RangeLatency r : ranges) {
-                if (r != null && epochSecond >= r.from && epochSecond < r.to) {
-                    SparseLatency.addTo(pairs, r.histogram, 1);
-                }
-            }
+            ranges.changed(epochSecond, pairs, 1);
         }
         if (epochSecond >= cumulativeSince) {
             if (firstSample) {
@@ -271,11 +259,7 @@ public final class RevisionWindow {
     private void evict(int i, long held) {
         long[] pairs = latency[i];
         if (pairs != null) {
-            for (RangeLatency r : ranges) {
-                if (r != null && held >= r.from && held < r.to) {
-                    SparseLatency.addTo(pairs, r.histogram, -1);
-                }
-            }
+            ranges.changed(held, pairs, -1);
         }
         requests[i] = 0;
         errors[i] = 0;
@@ -487,7 +471,7 @@ public final class RevisionWindow {
         }
         a.setRouter(req, err, x5, con, usr, seconds);
         if (withLatency && start < to) {
-            a.shareLatency(rangeLatency(start, to));
+            a.shareLatency(ranges.get(start, to));
         }
         return a;
     }
@@ -520,61 +504,6 @@ public final class RevisionWindow {
     /** Names of the pushed metrics this window has columns for. */
     Iterable<String> customNames() {
         return custom.keySet();
-    }
-
-    /** The merged histogram of {@code [from, to)} ({@code to - from <= len}), from the cache, moved or rebuilt. */
-    private Histogram rangeLatency(long from, long to) {
-        rangeUses++;
-        RangeLatency best = null;
-        long bestCost = Long.MAX_VALUE;
-        RangeLatency free = null;
-        for (RangeLatency r : ranges) {
-            if (r == null) {
-                continue;
-            }
-            if (r.from == from && r.to == to) {
-                r.lastUse = rangeUses;
-                return r.histogram;
-            }
-            // move a cached range that has the same length (a window sliding on) or start (a stage growing)
-            boolean sameShape = r.to - r.from == to - from || r.from == from;
-            long cost = Math.abs(from - r.from) + Math.abs(to - r.to);
-            if (sameShape && cost < (to - from) / 2 && cost < bestCost) {
-                best = r;
-                bestCost = cost;
-            }
-        }
-        if (best != null) {
-            move(best, from, to);
-            best.lastUse = rangeUses;
-            return best.histogram;
-        }
-        for (int k = 0; k < ranges.length; k++) {
-            if (ranges[k] == null) {
-                free = ranges[k] = new RangeLatency();
-                break;
-            }
-            if (free == null || ranges[k].lastUse < free.lastUse) {
-                free = ranges[k];
-            }
-        }
-        free.histogram.reset();
-        free.from = from;
-        free.to = from;
-        addSeconds(free.histogram, from, to, 1);
-        free.to = to;
-        free.lastUse = rangeUses;
-        return free.histogram;
-    }
-
-    private void move(RangeLatency r, long from, long to) {
-        // leaving seconds out, entering seconds in; the two ranges overlap
-        addSeconds(r.histogram, r.from, Math.min(r.to, from), -1);
-        addSeconds(r.histogram, Math.max(r.from, to), r.to, -1);
-        addSeconds(r.histogram, from, Math.min(to, r.from), 1);
-        addSeconds(r.histogram, Math.max(from, r.to), to, 1);
-        r.from = from;
-        r.to = to;
     }
 
     private void addSeconds(Histogram h, long from, long to, int sign) {

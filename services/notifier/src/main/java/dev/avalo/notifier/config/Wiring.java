@@ -40,17 +40,18 @@ import dev.avalo.notifier.routing.Router;
 @ApplicationScoped
 public class Wiring {
 
-    /** The channel ids this notifier knows, configured or not. */
-    public record Channels(Map<String, NotificationChannel> all) {
+    /** The channel ids this notifier knows ({@code all}, configured or not) and those {@code configured}. */
+    public record Channels(Map<String, NotificationChannel> all, Map<String, NotificationChannel> configured) {
 
-        public Map<String, NotificationChannel> configured() {
-            Map<String, NotificationChannel> out = new LinkedHashMap<>();
+        static Channels of(Map<String, NotificationChannel> all) {
+            Map<String, NotificationChannel> configured = new LinkedHashMap<>();
             all.forEach((id, c) -> {
                 if (c.configured()) {
-                    out.put(id, c);
+                    configured.put(id, c);
                 }
             });
-            return out;
+            return new Channels(java.util.Collections.unmodifiableMap(all),
+                    java.util.Collections.unmodifiableMap(configured));
         }
     }
 
@@ -80,7 +81,7 @@ public class Wiring {
                 Log.infof("channel %s is not configured: notifications for it are not sent", c.id());
             }
         });
-        return new Channels(all);
+        return Channels.of(all);
     }
 
     @Produces

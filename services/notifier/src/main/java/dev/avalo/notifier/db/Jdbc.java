@@ -20,9 +20,10 @@ import org.postgresql.util.PGobject;
 import dev.avalo.contracts.Json;
 
 /**
- * Thin JDBC helper. {@link #tx} runs its work on one connection in one transaction (every call inside it joins), so a freeze
- * change and its audit row commit together or not at all. Parameters: {@link Instant} → timestamptz, {@link JsonValue} → jsonb.
- * Plain class: the service wraps the Agroal data source, tests any {@link DataSource}.
+ * Thin JDBC helper. {@link #tx} runs its work on one connection in one transaction (every call inside it joins), so the rows of
+ * a batch of events, or a batch of outcomes with their dead-letter notices, commit together or not at all. Parameters:
+ * {@link Instant} → timestamptz, {@link JsonValue} → jsonb. Plain class: the service wraps the Agroal data source, tests any
+ * {@link DataSource}.
  */
 public class Jdbc {
 
@@ -163,19 +164,6 @@ public class Jdbc {
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
-    }
-
-    /** Comma-joined DNS labels (which hold no comma) to a set; null or empty → empty. */
-    public static java.util.Set<String> labels(String joined) {
-        if (joined == null || joined.isEmpty()) {
-            return java.util.Set.of();
-        }
-        return java.util.Set.of(joined.split(","));
-    }
-
-    /** A set of DNS labels, sorted and comma-joined. */
-    public static String join(java.util.Collection<String> labels) {
-        return labels == null ? "" : String.join(",", new java.util.TreeSet<>(labels));
     }
 
     /** A database failure, with the statement that failed. SQLState 23505 is a unique violation. */

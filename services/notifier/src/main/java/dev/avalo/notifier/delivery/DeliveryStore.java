@@ -209,19 +209,6 @@ public class DeliveryStore {
         return jdbc.one("SELECT " + COLUMNS + " FROM deliveries WHERE id = ?", DeliveryStore::delivery, id);
     }
 
-    /** Row counts per status (for metrics and readiness). */
-    public java.util.Map<DeliveryStatus, Long> counts() {
-        java.util.Map<DeliveryStatus, Long> out = new java.util.EnumMap<>(DeliveryStatus.class);
-        for (DeliveryStatus s : DeliveryStatus.values()) {
-            out.put(s, 0L);
-        }
-        jdbc.query("SELECT status, count(*) FROM deliveries GROUP BY status", rs -> {
-            out.put(DeliveryStatus.valueOf(rs.getString(1)), rs.getLong(2));
-            return null;
-        });
-        return out;
-    }
-
     private static String trim(String s) {
         return s == null || s.length() <= 1000 ? s : s.substring(0, 1000) + "…";
     }

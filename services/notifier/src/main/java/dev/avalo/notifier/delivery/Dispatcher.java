@@ -16,7 +16,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -71,7 +70,6 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService senders;
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong summaries = new AtomicLong();
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread loop;
@@ -188,10 +186,6 @@ public final class Dispatcher implements AutoCloseable {
         return inFlight.get();
     }
 
-    public long summaries() {
-        return summaries.get();
-    }
-
     private void run() {
         while (running) {
             boolean busy;
@@ -222,7 +216,7 @@ public final class Dispatcher implements AutoCloseable {
     public boolean tick() {
         Instant now = clock.instant();
         boolean busy = recorder == null && flushOutcomes(now); // driven by hand (tests): record here
-        if (!now.isBefore(lastLeaseSweep.plusSeconds(10)) || lastLeaseSweep == Instant.MIN) {
+        if (!now.isBefore(lastLeaseSweep.plusSeconds(10))) {
             int released = store.releaseExpiredLeases(channels.keySet(), now);
             if (released > 0) {
                 LOG.warnf("%d deliveries came back from an expired lease (a sender stopped mid-send); retrying them",
@@ -272,7 +266,6 @@ public final class Dispatcher implements AutoCloseable {
                             .orElse(List.of());
                     if (!claimed.isEmpty()) {
                         limit.take(now, 1);
-                        summaries.incrementAndGet();
                         LOG.infof("rate limit of %s: %d notifications folded into one summary", id,
                                 claimed.get(0).notification().summarised().size());
                     }
@@ -310,15 +303,6 @@ public final class Dispatcher implements AutoCloseable {
                 started = true;
             }
         }
-    }
-
-    /** Claimed deliveries waiting for a sender, over all channels. */
-    public int buffered() {
-        int n = 0;
-        for (java.util.ArrayDeque<Claimed> b : ready.values()) {
-            n += b.size();
-        }
-        return n;
     }
 
     /** Writes finished outcomes to the log; true when there were any. */

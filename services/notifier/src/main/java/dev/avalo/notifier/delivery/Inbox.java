@@ -63,10 +63,6 @@ public final class Inbox implements AutoCloseable {
         queue.add(new Entry(rows, receipt));
     }
 
-    public int queued() {
-        return queue.size();
-    }
-
     private void run() {
         List<Entry> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {

@@ -40,14 +40,16 @@ public class EventIntake {
     private final EventInterpreter interpreter;
     private final Wiring.Channels channels;
     private final Inbox inbox;
-    private final MeterRegistry registry;
+    private final io.micrometer.core.instrument.Counter events;
+    private final io.micrometer.core.instrument.Counter refused;
 
     public EventIntake(Router router, EventInterpreter interpreter, Wiring.Channels channels, DeliveryStore store,
             Dispatcher dispatcher, java.time.Clock clock, NotifierConfig config, MeterRegistry registry) {
         this.router = router;
         this.interpreter = interpreter;
         this.channels = channels;
-        this.registry = registry;
+        this.events = registry.counter("avalo_notifier_events_total");
+        this.refused = registry.counter("avalo_notifier_events_refused_total");
         this.inbox = new Inbox(store, clock, dispatcher::wake, config.consumer().batch());
     }
 
@@ -61,11 +63,11 @@ public class EventIntake {
             rows = rows(CloudEvents.decode(m.getData()));
         } catch (RuntimeException e) {
             Log.warnf("event on %s refused and dropped from the stream: %s", m.getSubject(), e.getMessage());
-            registry.counter("avalo_notifier_events_refused_total").increment();
+            refused.increment();
             m.term();
             return;
         }
-        registry.counter("avalo_notifier_events_total").increment();
+        events.increment();
         inbox.offer(rows, new Inbox.Receipt() {
             @Override
             public void ack() {

@@ -22,16 +22,8 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, "Not Found", detail, field, null);
     }
 
-    public static ApiException conflict(String detail) {
-        return new ApiException(409, "Conflict", detail, null, null);
-    }
-
     public static ApiException unprocessable(String field, String detail, Map<String, Object> details) {
         return new ApiException(422, "Unprocessable Content", detail, field, details);
-    }
-
-    public static ApiException locked(String detail, Map<String, Object> details) {
-        return new ApiException(423, "Locked", detail, null, details);
     }
 
     public static ApiException forbidden(String detail) {
@@ -40,10 +32,6 @@ public class ApiException extends RuntimeException {
 
     public static ApiException unauthorized(String detail) {
         return new ApiException(401, "Unauthorized", detail, null, null);
-    }
-
-    public static ApiException badRequest(String field, String detail) {
-        return new ApiException(400, "Bad Request", detail, field, null);
     }
 
     public int status() {

@@ -12,9 +12,6 @@ public record Caller(String name, Set<String> roles) {
     public static final String APPROVER = "approver";
     public static final String ADMIN = "admin";
 
-    /** The notifier itself. */
-    public static final Caller SYSTEM = new Caller("system", Set.of(VIEWER, DEPLOYER, APPROVER, ADMIN));
-
     public boolean has(String role) {
         return roles.contains(role);
     }
