@@ -64,6 +64,11 @@ final class AvaloSystem implements AutoCloseable {
         work = root.resolve("e2e/target/e2e-work");
         long t0 = System.nanoTime();
         try {
+            if (Files.isDirectory(logs)) {
+                try (java.util.stream.Stream<Path> old = Files.walk(logs)) {
+                    old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
             Files.createDirectories(logs);
             Files.createDirectories(work);
         } catch (IOException e) {
