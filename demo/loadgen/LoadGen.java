@@ -37,6 +37,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * --json                                 one JSON line instead of the table
  * </pre>
  *
+ * Steady mode, for the demo: {@code --rate} requests per second (paced every 10 ms, asynchronous, at most
+ * {@code --concurrency} in flight: what finds no room is counted as skipped, not queued) for {@code --duration} (or until
+ * stopped), spread evenly over the comma-separated {@code --host} list, each request from a random one of {@code --users}
+ * users (default 5000) per host, with a line per host every {@code --report-every} (10s):
+ *
+ * <pre>
+ * java demo/loadgen/LoadGen.java --host chat-api,payments-api --rate 400 --users 5000 --report-every 10s
+ * loadgen chat-api: 2000 req in 10 s (200/s), p50 16.2 ms, p99 31.0 ms, 2xx 100.0 %, chat-api-v1 98.9 %, chat-api-v2 1.1 %
+ * </pre>
+ *
  * The router puts a user on the canary when the hash of their {@code X-User-Id} falls below the canary weight, so with many
  * distinct users the canary's share of requests approaches the weight (1 % at 100 basis points). Exits 1 when any request
  * failed (no response) or no request was answered; non-2xx answers are counted and shown, not failures.
@@ -187,6 +197,10 @@ public final class LoadGen {
         if (!o.containsKey("host")) {
             usage("--host is required (the service name)");
         }
+        if (o.containsKey("rate")) {
+            steady(o);
+            return;
+        }
         int requests = whole(o, "requests", "1000");
         int users = whole(o, "users", String.valueOf(requests));
         int concurrency = whole(o, "concurrency", "16");
@@ -205,6 +219,112 @@ public final class LoadGen {
             print(s, requests, users);
         }
         System.exit(s.failed() > 0 || s.answered() == 0 ? 1 : 0);
+    }
+
+    /** One host's figures of the current report interval. */
+    private static final class Interval {
+        final Map<String, Integer> byRevision = new TreeMap<>();
+        final Map<String, Integer> byStatus = new TreeMap<>();
+        final List<Long> latencies = new ArrayList<>();
+        int failed;
+        int skipped;
+    }
+
+    /** {@code --rate} mode: paced asynchronous requests over the hosts until {@code --duration} or SIGTERM. */
+    private static void steady(Map<String, String> o) throws InterruptedException {
+        String[] hosts = o.get("host").split(",");
+        int rate = whole(o, "rate", "100");
+        int users = whole(o, "users", "5000");
+        int concurrency = whole(o, "concurrency", "64");
+        String prefix = o.getOrDefault("user-prefix", "user-");
+        Duration timeout = Duration.ofMillis((long) (seconds(o.getOrDefault("timeout", "5s")) * 1000));
+        double durationSeconds = o.containsKey("duration") ? seconds(o.get("duration")) : Double.POSITIVE_INFINITY;
+        long reportNanos = (long) (seconds(o.getOrDefault("report-every", "10s")) * 1e9);
+        URI url = URI.create(o.getOrDefault("url", "http://127.0.0.1:8000/"));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(concurrency);
+        Map<String, Interval> intervals = new java.util.concurrent.ConcurrentHashMap<>();
+        for (String h : hosts) {
+            intervals.put(h, new Interval());
+        }
+        long start = System.nanoTime();
+        long nextReport = start + reportNanos;
+        long sent = 0;
+        java.util.Random random = new java.util.Random();
+        System.err.printf(Locale.ROOT, "loadgen: %d req/s over %s through %s, %d users per host%n", rate,
+                String.join(", ", hosts), url, users);
+        while (System.nanoTime() - start < durationSeconds * 1e9) {
+            long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+            for (; sent < due; sent++) {
+                String host = hosts[(int) (sent % hosts.length)];
+                Interval iv = intervals.get(host);
+                if (!room.tryAcquire()) {
+                    synchronized (iv) {
+                        iv.skipped++;
+                    }
+                    continue;
+                }
+                HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).header("Host", host)
+                        .header("X-User-Id", prefix + random.nextInt(users)).GET().build();
+                long t0 = System.nanoTime();
+                client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                    room.release();
+                    long micros = (System.nanoTime() - t0) / 1000;
+                    synchronized (iv) {
+                        if (e != null) {
+                            iv.failed++;
+                        } else {
+                            iv.byStatus.merge(r.statusCode() / 100 + "xx", 1, Integer::sum);
+                            iv.byRevision.merge(r.headers().firstValue(REVISION_HEADER).orElse(NO_REVISION), 1,
+                                    Integer::sum);
+                            iv.latencies.add(micros);
+                        }
+                    }
+                });
+            }
+            if (System.nanoTime() >= nextReport) {
+                report(intervals, reportNanos / 1e9);
+                nextReport += reportNanos;
+            }
+            Thread.sleep(10);
+        }
+        room.acquire(concurrency);
+        report(intervals, (System.nanoTime() - nextReport + reportNanos) / 1e9);
+    }
+
+    private static void report(Map<String, Interval> intervals, double seconds) {
+        for (var entry : new TreeMap<>(intervals).entrySet()) {
+            Interval iv = entry.getValue();
+            StringBuilder b = new StringBuilder();
+            synchronized (iv) {
+                int answered = iv.latencies.size();
+                long[] l = iv.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                b.append(String.format(Locale.ROOT, "loadgen %s: %d req in %.0f s (%.0f/s)", entry.getKey(), answered,
+                        seconds, answered / Math.max(seconds, 0.001)));
+                if (answered > 0) {
+                    b.append(String.format(Locale.ROOT, ", p50 %.1f ms, p99 %.1f ms", l[(int) (0.5 * (l.length - 1))] / 1e3,
+                            l[(int) Math.ceil(0.99 * (l.length - 1))] / 1e3));
+                    for (var s : iv.byStatus.entrySet()) {
+                        b.append(String.format(Locale.ROOT, ", %s %.1f %%", s.getKey(), 100.0 * s.getValue() / answered));
+                    }
+                    for (var r : iv.byRevision.entrySet()) {
+                        b.append(String.format(Locale.ROOT, ", %s %.1f %%", r.getKey(), 100.0 * r.getValue() / answered));
+                    }
+                }
+                if (iv.failed > 0 || iv.skipped > 0) {
+                    b.append(String.format(Locale.ROOT, "; %d without a response, %d skipped (no room)", iv.failed,
+                            iv.skipped));
+                }
+                iv.byRevision.clear();
+                iv.byStatus.clear();
+                iv.latencies.clear();
+                iv.failed = 0;
+                iv.skipped = 0;
+            }
+            System.out.println(b);
+        }
+        System.out.flush();
     }
 
     private static void print(Summary s, int requests, int users) {
@@ -241,7 +361,8 @@ public final class LoadGen {
     }
 
     private static Map<String, String> parse(String[] argv) {
-        Set<String> known = Set.of("url", "host", "requests", "users", "user-prefix", "concurrency", "timeout", "json");
+        Set<String> known = Set.of("url", "host", "requests", "users", "user-prefix", "concurrency", "timeout", "json",
+                "rate", "duration", "report-every");
         Map<String, String> o = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
@@ -281,7 +402,7 @@ public final class LoadGen {
             return v.endsWith("ms") ? Double.parseDouble(v.substring(0, v.length() - 2)) / 1000
                     : Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1) : v);
         } catch (NumberFormatException e) {
-            usage("--timeout must look like 5s or 500ms");
+            usage("--timeout, --duration and --report-every must look like 5s or 500ms");
             return 0;
         }
     }
@@ -291,7 +412,9 @@ public final class LoadGen {
             System.err.println("loadgen: " + problem);
         }
         System.err.println("usage: java demo/loadgen/LoadGen.java --host SERVICE [--url http://127.0.0.1:8000/]"
-                + " [--requests 1000] [--users N] [--user-prefix user-] [--concurrency 16] [--timeout 5s] [--json]");
+                + " [--requests 1000] [--users N] [--user-prefix user-] [--concurrency 16] [--timeout 5s] [--json]\n"
+                + "       java demo/loadgen/LoadGen.java --host SERVICE[,SERVICE...] --rate REQ_PER_S [--duration 60s]"
+                + " [--users 5000] [--concurrency 64] [--report-every 10s]");
         System.exit(problem == null ? 0 : 2);
     }
 }
