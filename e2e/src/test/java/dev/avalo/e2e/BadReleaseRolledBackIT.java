@@ -24,9 +24,9 @@ class BadReleaseRolledBackIT {
     @Test
     void aFaultyCanaryIsRolledBackAutomatically(Scenario s) {
         Strategies.canary(s);
-        AvaloSystem.SampleApp stable = s.sampleApp("bad-stable");
-        AvaloSystem.SampleApp bad = s.sampleApp("bad-canary", "--error-rate", "0.3", "--latency-ms", "800");
         String service = s.serviceName("shop-bad");
+        AvaloSystem.SampleApp stable = s.revisionApp(service, service + "-v1");
+        AvaloSystem.SampleApp bad = s.revisionApp(service, service + "-v2", "--error-rate", "0.3", "--latency-ms", "800");
         s.register(service, service + "-v1", stable.url());
         List<JsonNode> acks = s.routerAcks(service);
         Load load = s.load(service, 150, 24);
@@ -43,8 +43,18 @@ class BadReleaseRolledBackIT {
         List<JsonNode> events = s.events(id);
         JsonNode started = events.stream().filter(e -> e.path("type").asText().equals("rollback.started")).findFirst()
                 .orElseThrow(() -> new AssertionError("no rollback.started in" + timeline));
-        assertThat(started.path("reason").asText()).as("rollback reason").isNotBlank()
-                .containsAnyOf("error", "score", "latency", "ROLLBACK");
+        // the reason names what the health-scorer found: a breached rule of its last report (or the score band)
+        JsonNode report = done.path("health");
+        List<String> breached = new java.util.ArrayList<>();
+        report.path("breaches").forEach(b -> breached.add(b.path("description").asText()));
+        s.log("last health report: verdict %s, score %s, breaches %s", report.path("verdict").asText(),
+                report.path("score").asText(), report.path("breaches"));
+        assertThat(started.path("reason").asText()).as("rollback reason").startsWith("automatic rollback");
+        if (!breached.isEmpty()) {
+            assertThat(started.path("reason").asText()).containsAnyOf(breached.toArray(String[]::new));
+        } else {
+            assertThat(started.path("reason").asText()).contains("score");
+        }
         assertThat(started.path("actor").asText()).as("an automatic rollback").doesNotStartWith("e2e-");
         assertThat(events.stream().filter(e -> e.path("type").asText().equals("rolled-back")).count()).isEqualTo(1);
         assertThat(done.path("rollbackMillis").asLong(-1)).as("decision → router ack, ms").isBetween(0L, 30_000L);

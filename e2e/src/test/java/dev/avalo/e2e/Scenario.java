@@ -54,6 +54,18 @@ final class Scenario implements AutoCloseable {
         return app;
     }
 
+    /**
+     * A sample app serving {@code revision} of {@code service} that pushes its business metrics to the health-scorer every
+     * second (demo/sample-app: {@code --service --revision --metrics-url --metrics-token}), with a few ms of latency.
+     */
+    AvaloSystem.SampleApp revisionApp(String service, String revision, String... faults) {
+        List<String> args = new ArrayList<>(List.of("--service", service, "--environment", AvaloSystem.ENV, "--revision",
+                revision, "--metrics-url", system.health.base(), "--metrics-token", Api.token("deployer"),
+                "--latency-ms", "5"));
+        args.addAll(List.of(faults));
+        return sampleApp(revision, args.toArray(String[]::new));
+    }
+
     Load load(String service, int rps, int threads) {
         Load load = Load.start(system.proxyUrl(), service, rps, threads);
         closeables.add(load);
