@@ -61,6 +61,15 @@ public final class Assessor {
     private final Scorer scorer;
     private final RuleBook rules;
     private final RuleEvaluator evaluator;
+    /**
+     * Gates that compare the canary with the stable over the stage so far. At the canary's full share (the last stage, 100 %,
+     * and the bake) the stable serves no traffic, so these stay UNKNOWN for want of a reference; they do not hold PROCEED there
+     * (they were judged at the earlier stages' shares), and neither does clearing the latency rules relative to the stable. A
+     * FAIL still counts.
+     */
+    static final Set<String> STABLE_COMPARISONS = Set.of("db-query-time", "ai-model-latency", "chat-delivery-latency",
+            "engagement", "revenue", "baseline-comparison", "ab-comparison");
+
     private final StageGates gates;
     private final Settings settings;
 
@@ -113,9 +122,15 @@ public final class Assessor {
         }
         Set<String> stageGates = Set.copyOf(canary.stageGates());
         List<String> notPassing = new ArrayList<>();
+        List<String> withoutStable = new ArrayList<>();
+        boolean full = canary.canaryShare() >= 1.0;
         boolean failed = false;
         for (GateOutcome g : gateResults) {
             if (stageGates.contains(g.gate()) && g.status() != GateStatus.PASS) {
+                if (full && g.status() == GateStatus.UNKNOWN && STABLE_COMPARISONS.contains(g.gate())) {
+                    withoutStable.add(g.gate());
+                    continue;
+                }
                 notPassing.add(g.gate() + " " + g.status());
                 failed |= g.status() == GateStatus.FAIL;
             }
@@ -134,7 +149,11 @@ public final class Assessor {
             }
             reasons.add("stage gates not passing: " + String.join(", ", notPassing));
         }
-        if (verdict == Verdict.PROCEED) {
+        if (!withoutStable.isEmpty()) {
+            reasons.add("the canary has all the traffic, the stable none: " + String.join(", ", withoutStable)
+                    + " cannot compare them at this stage (judged at the earlier stages' shares)");
+        }
+        if (verdict == Verdict.PROCEED && !full) {
             List<String> uncleared = unclearedOverStage(ruleSet, cw, sw, stageStart);
             if (!uncleared.isEmpty()) {
                 verdict = Verdict.CONTINUE;

@@ -71,6 +71,31 @@ class AssessorTest {
     }
 
     @Test
+    void atFullShareTheGatesThatCompareWithTheStableDoNotHoldTheLastStage() {
+        // the last stage (100 %) inherits every earlier gate; the stable serves nothing there, so the comparisons with it
+        // (revenue, baseline, A/B) and the relative latency rule can never be proven: seen end to end (e2e
+        // GoodReleasePromotedIT), a healthy production walk stayed in its last stage for good
+        List<String> allGates = List.of("error-rate", "latency-p95", "success-rate", "no-critical-alerts", "revenue",
+                "baseline-comparison", "ab-comparison");
+        stageStarts();
+        Traffic.seconds(w, "v2", T0, T0 + 600, 1000, 0, 60, 80, 100);
+        Traffic.pushed(w, "v2", "cpu_percent", MetricKind.GAUGE, T0, T0 + 600, 10);
+        Traffic.pushed(w, "v2", "revenue", MetricKind.COUNTER, T0, T0 + 600, 50);
+        LiveCanary full = new LiveCanary("chat-api", "production", "d-1", "v2", "v1", 1.0, "full", allGates,
+                Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+        Assessment a = assessor.assess(w, full, rules, QUIET, Instant.ofEpochSecond(T0 + 601));
+        assertThat(a.verdict()).as(String.join("; ", a.reasons())).isEqualTo(Verdict.PROCEED);
+        assertThat(a.reasons()).anySatisfy(r -> assertThat(r).contains("revenue, baseline-comparison, ab-comparison")
+                .contains("judged at the earlier stages"));
+        // below 100 % the same gates without a stable to compare with hold the stage, as before
+        LiveCanary half = new LiveCanary("chat-api", "production", "d-1", "v2", "v1", 0.5, "canary-50", allGates,
+                Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+        Assessment b = assessor.assess(w, half, rules, QUIET, Instant.ofEpochSecond(T0 + 601));
+        assertThat(b.verdict()).as(String.join("; ", b.reasons())).isEqualTo(Verdict.CONTINUE);
+        assertThat(b.reasons()).anySatisfy(r -> assertThat(r).contains("revenue UNKNOWN"));
+    }
+
+    @Test
     void aMedianExactlyAtTheRelativeThresholdHoldsTheStageInsteadOfProceeding() {
         stageStarts();
         // stable median 80 ms; the canary's requests: half at or below 80 ms, half at 130 ms, i.e. its median is +50 % or more
