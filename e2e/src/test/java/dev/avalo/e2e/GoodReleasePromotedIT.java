@@ -28,6 +28,7 @@ class GoodReleasePromotedIT {
         AvaloSystem.SampleApp canary = s.revisionApp(service, service + "-v2");
         s.register(service, service + "-v1", stable.url());
         List<JsonNode> acks = s.routerAcks(service);
+        List<JsonNode> reports = s.subscribe("avalo.evt.health." + service + "." + AvaloSystem.ENV);
         Load load = s.load(service, 250, 8);
 
         Instant t0 = Instant.now();
@@ -37,6 +38,13 @@ class GoodReleasePromotedIT {
             done = s.awaitState(id, Duration.ofSeconds(240), "SUCCEEDED");
         } finally {
             s.log("%s; timeline:%s", load, s.timeline(id));
+            synchronized (reports) {
+                reports.stream().filter(r -> !List.of("PROCEED", "CONTINUE").contains(r.path("verdict").asText()))
+                        .forEach(r -> s.log("report %s %s score %s reasons %s failed gates %s", r.path("at").asText(),
+                                r.path("verdict").asText(), r.path("score").asText(), r.path("reasons"),
+                                java.util.stream.StreamSupport.stream(r.path("gates").spliterator(), false)
+                                        .filter(g -> g.path("status").asText().equals("FAIL")).toList()));
+            }
         }
         s.log("SUCCEEDED after %s", Duration.between(t0, Instant.now()));
 
