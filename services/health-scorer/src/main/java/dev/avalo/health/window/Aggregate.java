@@ -260,6 +260,12 @@ public final class Aggregate {
         return c == null ? OptionalDouble.empty() : OptionalDouble.of(c.counterSum);
     }
 
+    /** How many seconds of the range had a value of the pushed gauge {@code name}. */
+    public int gaugeSeconds(String name) {
+        Custom c = custom(name);
+        return c == null ? 0 : c.seconds;
+    }
+
     /** The mean of a pushed gauge over the seconds that had a value; empty when none had. */
     public OptionalDouble gaugeMean(String name) {
         Custom c = custom(name);

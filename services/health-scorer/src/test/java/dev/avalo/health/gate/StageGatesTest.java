@@ -109,6 +109,20 @@ class StageGatesTest {
     }
 
     @Test
+    void withinBaselineGatesWaitForTenSecondsOfTheStageBeforeDeciding() {
+        // seen end to end (e2e GoodReleasePromotedIT): 2 s into a stage, one reading each, 15.2 ms vs 12.2 ms failed the gate
+        // and paused a healthy canary
+        Traffic.pushed(w, STABLE, "db_query_time_ms", MetricKind.GAUGE, T0, T0 + 2, 12.2);
+        Traffic.pushed(w, CANARY, "db_query_time_ms", MetricKind.GAUGE, T0, T0 + 2, 15.2);
+        GateOutcome early = gate("db-query-time");
+        assertThat(early.status()).isEqualTo(GateStatus.UNKNOWN);
+        assertThat(early.detail()).contains("too few seconds");
+        Traffic.pushed(w, STABLE, "db_query_time_ms", MetricKind.GAUGE, T0 + 2, T0 + 12, 12.2);
+        Traffic.pushed(w, CANARY, "db_query_time_ms", MetricKind.GAUGE, T0 + 2, T0 + 12, 15.2);
+        assertThat(gate("db-query-time").status()).as("a sustained difference still fails").isEqualTo(GateStatus.FAIL);
+    }
+
+    @Test
     void systemHealthNeedsFreshCpuAndMemory() {
         Traffic.pushed(w, CANARY, "cpu_percent", MetricKind.GAUGE, T0 + 880, T0 + 900, 40);
         assertThat(gate("system-health").status()).isEqualTo(GateStatus.UNKNOWN);
