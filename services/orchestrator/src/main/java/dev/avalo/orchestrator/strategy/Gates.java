@@ -32,6 +32,14 @@ public final class Gates {
         KNOWN = Map.copyOf(m);
     }
 
+    /**
+     * Gates that compare the canary with the stable over the stage so far. In a stage at 100 % the stable serves no traffic, so
+     * the health-scorer has nothing to compare with and they could never pass: they apply up to the last split stage, not at
+     * 100 % (nor in the bake).
+     */
+    public static final Set<String> COMPARED_WITH_STABLE = Set.of("db-query-time", "ai-model-latency",
+            "chat-delivery-latency", "engagement", "revenue", "baseline-comparison", "ab-comparison");
+
     private Gates() {
     }
 

@@ -22,11 +22,17 @@ public record Strategy(
         stages = stages == null ? List.of() : List.copyOf(stages);
     }
 
-    /** The gates that apply in stage {@code index}: its own and every earlier stage's, in order. */
+    /**
+     * The gates that apply in stage {@code index}: its own and every earlier stage's, in order; at 100 % without those that
+     * compare with the stable ({@link Gates#COMPARED_WITH_STABLE}), which has no traffic left to compare with.
+     */
     public List<String> gatesAt(int index) {
         LinkedHashSet<String> gates = new LinkedHashSet<>();
         for (int i = 0; i <= index && i < stages.size(); i++) {
             gates.addAll(stages.get(i).gates());
+        }
+        if (index < stages.size() && stages.get(index).weightBasisPoints() >= 10000) {
+            gates.removeAll(Gates.COMPARED_WITH_STABLE);
         }
         return new ArrayList<>(gates);
     }
