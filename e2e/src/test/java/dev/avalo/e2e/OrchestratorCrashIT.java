@@ -14,9 +14,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Scenario 4. Given a healthy canary in the middle of its second stage, when the orchestrator is killed with SIGKILL and started
- * again on the same database and NATS, then the deployment resumes and completes (SUCCEEDED), with every stage entered and
- * passed exactly once; the router keeps serving the stage's split meanwhile.
+ * Scenario 4. Given a healthy canary in the middle of its second stage, when the orchestrator is killed with SIGKILL and
+ * started again on the same database and NATS, then the deployment resumes and completes (SUCCEEDED), with every stage entered
+ * and passed exactly once; the router keeps serving the stage's split meanwhile.
  */
 @ExtendWith(E2eExtension.class)
 class OrchestratorCrashIT {
