@@ -80,6 +80,8 @@ final class AvaloSystem implements AutoCloseable {
                 throw new IllegalStateException(jar + " is missing: build the services first (./mvnw -B install -DskipTests)");
             }
         }
+        // should the JVM end without the extension closing the system (a killed fork), stop the processes anyway
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> services.values().forEach(Proc::stop), "e2e-stop"));
         nats = OwnNatsServer.start("e2e");
         wiremock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(20));
         wiremock.start();

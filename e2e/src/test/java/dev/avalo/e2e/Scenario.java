@@ -237,18 +237,30 @@ final class Scenario implements AutoCloseable {
 
     // ---- WireMock (Slack, PagerDuty) ---------------------------------------------------------------------------------
 
-    /** The JSON bodies WireMock received on {@code path} that mention {@code needle}. */
+    /** The JSON bodies WireMock answered with 2xx on {@code path} that mention {@code needle} (deliveries). */
     List<JsonNode> received(String path, String needle) {
+        return served(path, needle, true);
+    }
+
+    /** Every JSON body WireMock got on {@code path} that mentions {@code needle}, whatever it answered (attempts). */
+    List<JsonNode> attempts(String path, String needle) {
+        return served(path, needle, false);
+    }
+
+    private List<JsonNode> served(String path, String needle, boolean deliveredOnly) {
         List<JsonNode> out = new ArrayList<>();
-        for (LoggedRequest r : system.wiremock.findAll(
-                com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
-                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path)))) {
+        for (com.github.tomakehurst.wiremock.stubbing.ServeEvent e : system.wiremock.getAllServeEvents()) {
+            LoggedRequest r = e.getRequest();
+            int status = e.getResponse() == null ? 0 : e.getResponse().getStatus();
+            if (!r.getUrl().startsWith(path) || deliveredOnly && (status < 200 || status >= 300)) {
+                continue;
+            }
             String body = r.getBodyAsString();
             if (body.contains(needle)) {
                 try {
                     out.add(Api.JSON.readTree(body));
-                } catch (java.io.IOException e) {
-                    throw new AssertionError("not JSON on " + path + ": " + body, e);
+                } catch (java.io.IOException ex) {
+                    throw new AssertionError("not JSON on " + path + ": " + body, ex);
                 }
             }
         }
