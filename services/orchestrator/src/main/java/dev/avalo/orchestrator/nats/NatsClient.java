@@ -123,6 +123,25 @@ public class NatsClient {
         return jetStream;
     }
 
+    /**
+     * Makes a connection that says it is connected again ({@link Connection#forceReconnect()}): for JetStream that stopped
+     * answering on it after a nats-server restart.
+     */
+    public void forceReconnect(String why) {
+        Connection c = connection;
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            return;
+        }
+        Log.warnf("forcing a NATS reconnect: %s", why);
+        try {
+            c.forceReconnect();
+        } catch (java.io.IOException | RuntimeException e) {
+            Log.warnf("forced NATS reconnect failed: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public boolean isConnected() {
         Connection c = connection;
         return c != null && c.getStatus() == Connection.Status.CONNECTED;

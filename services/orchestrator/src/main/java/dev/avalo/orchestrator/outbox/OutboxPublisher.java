@@ -46,6 +46,7 @@ public class OutboxPublisher {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final NatsFailures natsFailures = new NatsFailures();
     /** Last written KV revision and route generation per key, so routes can be written pipelined with CAS. */
     private final Map<String, long[]> written = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -123,8 +124,12 @@ public class OutboxPublisher {
     private void drainQuietly() {
         try {
             drain();
+            natsFailures.succeeded();
         } catch (RuntimeException e) {
             Log.warnf("outbox drain failed, will retry: %s", e.getMessage());
+            if (natsFailures.failed(e)) {
+                nats.forceReconnect("the outbox drain failed on NATS " + natsFailures.consecutive() + " times in a row");
+            }
         }
     }
 
