@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the deployment is ROLLED_BACK with the reason in its timeline, the router acked the stable-only route, Slack #alerts and
  * PagerDuty heard of it, and every user is back on the stable revision.
  */
+@Order(1)
 @ExtendWith(E2eExtension.class)
 class BadReleaseRolledBackIT {
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Scenario 3. Given an ad-hoc production freeze on the scheduler, a production start is refused with 423 and the freeze as the
  * reason; an emergency start by an approver goes through, and the override is audited with its approver and reason.
  */
+@Order(3)
 @ExtendWith(E2eExtension.class)
 class FreezeOverrideIT {
 

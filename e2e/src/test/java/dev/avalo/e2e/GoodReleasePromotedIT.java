@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * stage of the compressed production plan to 100 % and SUCCEEDED, with each stage entered once and the router acking each
  * weight.
  */
+@Order(2)
 @ExtendWith(E2eExtension.class)
 class GoodReleasePromotedIT {
 

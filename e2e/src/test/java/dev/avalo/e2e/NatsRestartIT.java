@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * (fail-static); when it starts again (same store), every service is ready again, the health-scorer reports again and a
  * rollback is applied and acked by the router, and announced by the notifier.
  */
+@Order(7)
 @ExtendWith(E2eExtension.class)
 class NatsRestartIT {
 
@@ -66,13 +68,20 @@ class NatsRestartIT {
         });
         s.system.orchestrator.post("deployer", "/api/v1/deployments/" + id + "/rollback",
                 Map.of("mode", "immediate", "reason", "e2e: after the NATS restart")).expect(200);
-        s.awaitState(id, Duration.ofSeconds(30), "ROLLED_BACK");
+        s.awaitState(id, Duration.ofSeconds(60), "ROLLED_BACK");
         s.awaitRouterWeight(service, 0, Duration.ofSeconds(10));
         assertThat(s.events(id)).filteredOn(e -> e.path("type").asText().equals("rolled-back"))
                 .singleElement().satisfies(e -> assertThat(e.path("actor").asText()).isEqualTo("router:"
                         + AvaloSystem.ROUTER_ID));
         await("the notifier announces it").atMost(Duration.ofSeconds(60))
                 .until(() -> Scenario.countByTitle(s.slackAlerts(id)).containsKey("Rolled back"));
+        // and a deployment started after the restart is judged: the health-scorer learns of it from the events stream
+        String next = s.start(service, service + "-v3", canary.url(), Strategies.CANARY);
+        s.awaitRouterWeight(service, 1000, Duration.ofSeconds(30));
+        await("the health-scorer judges a deployment started after the NATS restart").atMost(Duration.ofSeconds(60))
+                .until(() -> s.deployment(next).path("health").path("deploymentId").asText().equals(next));
+        s.system.orchestrator.post("deployer", "/api/v1/deployments/" + next + "/abort",
+                Map.of("reason", "e2e: done")).expect(200);
         s.log("outage from %s; %s", stopped, load);
     }
 }

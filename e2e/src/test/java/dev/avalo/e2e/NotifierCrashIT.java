@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +24,7 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
  * restart (providers healthy again) every notification of that deployment reaches Slack and PagerDuty exactly once: nothing
  * lost from the stream or the log, nothing sent twice once the killed notifier's leases end.
  */
+@Order(5)
 @ExtendWith(E2eExtension.class)
 class NotifierCrashIT {
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Scenario 7. The operating scripts against the five-service system: {@code scripts/rollback.sh} immediate, previous stage and
  * revision, and {@code scripts/emergency-stop.sh} of three live deployments, each checked on the router's applied route.
  */
+@Order(4)
 @ExtendWith(E2eExtension.class)
 class OpsScriptsIT {
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * started again on the same database and NATS, then the deployment resumes and completes (SUCCEEDED), with every stage entered
  * and passed exactly once; the router keeps serving the stage's split meanwhile.
  */
+@Order(6)
 @ExtendWith(E2eExtension.class)
 class OrchestratorCrashIT {
 
