@@ -165,7 +165,7 @@ public final class Decider {
         HealthSnapshot snap = snapshot(s, report, now);
         DeploymentState next = s.withHealth(snap, now);
         if (snap.verdict() == Verdict.PAUSE) {
-            return warning(next, "health score " + score(report) + " is in the warning band: " + snap.summary(), now);
+            return warning(next, pauseReason(report) + ": " + snap.summary(), now);
         }
         return progress(next, now);
     }
@@ -444,6 +444,25 @@ public final class Decider {
                     + ": it carried a contract migration, so the stable revision may not work with the database any more; "
                     + "an approver must pass force: true");
         }
+    }
+
+    /** Why a PAUSE verdict pauses: the score's warning band, or the gates the health-scorer failed (with its detail). */
+    private String pauseReason(HealthReport r) {
+        if (band(r.score()) == Verdict.PAUSE) {
+            return "health score " + score(r) + " is in the warning band";
+        }
+        List<String> failed = new ArrayList<>();
+        for (GateResult g : r.gates()) {
+            if ("FAIL".equals(g.status())) {
+                failed.add(g.gate() + (g.detail() == null ? "" : " (" + g.detail() + ")"));
+            }
+        }
+        if (!failed.isEmpty()) {
+            return "stage gate failed: " + String.join("; ", failed);
+        }
+        return r.reasons() == null || r.reasons().isEmpty()
+                ? "the health-scorer says PAUSE"
+                : "the health-scorer says PAUSE: " + String.join("; ", r.reasons());
     }
 
     private HealthSnapshot snapshot(DeploymentState s, HealthReport r, Instant now) {
