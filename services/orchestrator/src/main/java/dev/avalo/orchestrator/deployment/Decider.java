@@ -149,8 +149,11 @@ public final class Decider {
         }
         boolean usable = report.score() != null && report.verdict() != null
                 && report.verdict() != Verdict.INSUFFICIENT_DATA;
+        // A PAUSE from the scorer with a score under the rollback band is its confidence guard at work: the point score is
+        // low but the data cannot tell it from a healthy one, and a stage gate failed. Pause; do not roll back on the point.
+        boolean scorerHolds = report.verdict() == Verdict.PAUSE;
         boolean breached = !report.breaches().isEmpty() || report.verdict() == Verdict.ROLLBACK
-                || (usable && report.score() < settings.pauseAt());
+                || (usable && !scorerHolds && report.score() < settings.pauseAt());
         if (breached) {
             // A rollback rule holds in every live phase, including PAUSED and AWAITING_APPROVAL.
             return autoRollback(s, report, now);
@@ -467,6 +470,9 @@ public final class Decider {
 
     private HealthSnapshot snapshot(DeploymentState s, HealthReport r, Instant now) {
         Verdict v = worst(r.verdict(), band(r.score()));
+        if (r.verdict() == Verdict.PAUSE && v == Verdict.ROLLBACK) {
+            v = Verdict.PAUSE; // see health(): the scorer's confidence guard
+        }
         String summary = "score " + score(r) + ", verdict " + r.verdict();
         if (v == Verdict.PROCEED) {
             List<String> notPassing = new ArrayList<>();
