@@ -55,6 +55,7 @@ command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v python3 >/dev/null || missing+=(python3)
+command -v npm >/dev/null || missing+=(npm) # the orchestrator's build vendors the dashboard's charting library with npm
 if [[ ${#missing[@]} -gt 0 ]]; then
     echo "demo: installing ${missing[*]}" >&2
     if [[ "$(id -u)" -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
