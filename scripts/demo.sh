@@ -216,7 +216,7 @@ wait_ready orchestrator "http://127.0.0.1:$PORT/q/health/ready" 60
 cat >&2 <<EOT
 
 demo: up (logs in .avalo/logs/)
-      orchestrator    http://localhost:$PORT      (OpenAPI: /q/openapi, metrics: /q/metrics)
+      orchestrator    http://localhost:$PORT      (dashboard: /dashboard/#token=\$(scripts/token.sh approver); OpenAPI: /q/openapi)
       health-scorer   http://localhost:$HEALTH_PORT      /api/v1/health/<service>/production, /api/v1/rules
       traffic-router  http://localhost:$PROXY_PORT      data plane: Host: <service>, X-User-Id: <user>
                       http://localhost:$ADMIN_PORT      admin: /api/v1/routes, /q/health, /q/metrics
