@@ -65,10 +65,17 @@ public class ScheduleCommand extends Base {
             StringBuilder text = new StringBuilder();
             text.append(service).append(" in ").append(env).append(": ").append(reply.path("verdict").asText())
                     .append(allowed ? " (allowed)" : " (blocked)").append('\n');
-            reply.path("reasons").forEach(r -> text.append("  - ").append(r.asText()).append('\n'));
-            reply.path("activeFreezes").forEach(f -> text.append("  freeze: ").append(Output.text(f, "name")).append(" (")
-                    .append(Output.text(f, "kind")).append(") until ").append(Output.text(f, "endsAt")).append('\n'));
-            if (reply.hasNonNull("nextAllowedAt")) {
+            StringBuilder reasons = new StringBuilder();
+            reply.path("reasons").forEach(r -> reasons.append(r.asText()).append('\n'));
+            text.append(reasons.toString().lines().map(r -> "  - " + r + "\n").reduce("", String::concat));
+            // the scheduler's reasons usually name the freezes and the next allowed time already
+            reply.path("activeFreezes").forEach(f -> {
+                if (!reasons.toString().contains(String.valueOf(Output.text(f, "name")))) {
+                    text.append("  freeze: ").append(Output.text(f, "name")).append(" (").append(Output.text(f, "kind"))
+                            .append(") until ").append(Output.text(f, "endsAt")).append('\n');
+                }
+            });
+            if (reply.hasNonNull("nextAllowedAt") && !reasons.toString().contains("next allowed")) {
                 text.append("  next allowed at ").append(reply.get("nextAllowedAt").asText()).append('\n');
             }
             print(reply, text.toString());

@@ -38,7 +38,19 @@ final class Cli {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Avalo.run(new Context(env, cwd, new PrintWriter(out), new PrintWriter(err), false), args);
-        return new Result(code, out.toString(), err.toString());
+        Result result = new Result(code, out.toString(), err.toString());
+        transcript(args, result);
+        return result;
+    }
+
+    /** Appends the run to {@code target/cli-transcript.txt}, for reading what users would see. */
+    private static synchronized void transcript(String[] args, Result result) {
+        try {
+            java.nio.file.Files.writeString(Path.of("target", "cli-transcript.txt"), "$ avalo " + String.join(" ", args)
+                    + "\n" + result + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            // only a convenience
+        }
     }
 
     /** A copy with more environment variables. */
