@@ -242,7 +242,7 @@ class CliIT {
 
     @Test
     @Order(2)
-    void watchApproveRollBackAStageAndAbort() {
+    void watchApproveRollBackAStageAndAbort() throws Exception {
         String service = register("approve", "staging");
         HEALTHY.put(service + "/staging", service + "-v2");
         String id = start(service, "staging");
@@ -258,7 +258,25 @@ class CliIT {
         JsonNode approved = ok("deploy", "approve", id, "--reason", "looks good", "--json").json();
         assertThat(approved.get("stage").get("name").asText()).isEqualTo("canary-50");
 
-        Cli.Result rollback = ok("deploy", "rollback", id, "--stage=previous", "--timeout", "30");
+        // a stand-in router admin API that serves the stage's weight at a generation beyond any the orchestrator wrote
+        java.util.concurrent.atomic.AtomicInteger routerAsked = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer router = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] applied = "{\"generation\":1000000,\"canaryWeightBasisPoints\":1000}".getBytes(StandardCharsets.UTF_8);
+        router.createContext("/api/v1/routes/" + service + "/staging", exchange -> {
+            routerAsked.incrementAndGet();
+            exchange.sendResponseHeaders(200, applied.length);
+            exchange.getResponseBody().write(applied);
+            exchange.close();
+        });
+        router.start();
+        Cli.Result rollback;
+        try {
+            rollback = ok("deploy", "rollback", id, "--stage=previous", "--timeout", "30", "--router-admin-url",
+                    "http://127.0.0.1:" + router.getAddress().getPort());
+        } finally {
+            router.stop(0);
+        }
+        assertThat(routerAsked.get()).isPositive();
         assertThat(rollback.out()).contains("state        PAUSED", "canary-10 at 10 %");
         assertThat(rollback.err()).containsPattern("rollback: PAUSED at stage canary-10 \\(1000 bp\\); call to router ack "
                 + "\\d+ ms");
@@ -335,6 +353,10 @@ class CliIT {
         Cli.Result check = cli.run("schedule", "check", "--service", service, "--env", "staging");
         assertThat(check.code()).as(check.toString()).isEqualTo(ExitCodes.BLOCKED);
         assertThat(check.out()).contains("BLOCKED (blocked)", "freeze: cli-it launch " + RUN, "next allowed at");
+
+        JsonNode overridden = ok("schedule", "check", "--service", service, "--env", "staging", "--emergency-reason",
+                "customer outage", "--approved-by", "cto", "--json").json();
+        assertThat(overridden.get("verdict").asText()).isEqualTo("OVERRIDDEN");
 
         Cli.Result blocked = cli.run("deploy", "start", "--service", service, "--env", "staging", "--revision",
                 service + "-v2", "--upstream", "http://127.0.0.1:9002");
