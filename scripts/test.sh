@@ -10,6 +10,9 @@ missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 # the health-scorer's Prometheus source is tested against a real Prometheus, which the test starts itself
 command -v prometheus >/dev/null || missing+=(prometheus)
+# the orchestrator's dashboard vendors its charting library with npm at build time and is tested in headless Chromium
+command -v npm >/dev/null || missing+=(npm)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if [[ ${#missing[@]} -gt 0 ]]; then
     echo "test: installing ${missing[*]}" >&2
     if [[ "$(id -u)" -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi

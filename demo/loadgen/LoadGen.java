@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Steady mode, for the demo: {@code --rate} requests per second (paced every 10 ms, asynchronous, at most
  * {@code --concurrency} in flight: what finds no room is counted as skipped, not queued) for {@code --duration} (or until
- * stopped), spread evenly over the comma-separated {@code --host} list, each request from a random one of {@code --users}
+ * stopped), spread evenly over the comma-separated {@code --host} list (a host listed twice gets twice the share), each
+ * request from a random one of {@code --users}
  * users (default 5000) per host, with a line per host every {@code --report-every} (10s):
  *
  * <pre>

@@ -181,6 +181,16 @@ public final class StageGates {
                 100 - failures.lower(), failures.samples(), failures.detail());
     }
 
+    /**
+     * Revenue per request, canary against stable over the same seconds: the canary may be {@code baselineTolerancePercent}
+     * lower. Revenue per request is noisy where payments are few (one request in five paying, 100 requests give 20 payments and
+     * ±22 %), so it is judged on a confidence interval of the ratio, not on the point estimate: the payments are counted events
+     * (Poisson), so {@code log(canary/stable)} has a standard error of {@code sqrt(1/k_canary + 1/k_stable)} with {@code k}
+     * each side's {@code payment_transactions} (the amounts' own spread is not reported, and is small beside the count's at
+     * these volumes). PASS when the whole interval is at or above the limit, FAIL when all of it is below, else UNKNOWN.
+     * Without payment counts the interval cannot be had, and the point estimate decides only once each side has ten times
+     * {@code minReferenceRequests}.
+     */
     private GateOutcome revenue(String gate, Aggregate c, Aggregate s) {
         OptionalDouble cr = c.count("revenue");
         OptionalDouble sr = s == null ? OptionalDouble.empty() : s.count("revenue");
@@ -191,17 +201,42 @@ public final class StageGates {
             return GateOutcome.unknown(gate, "too few requests to compare revenue per request (" + c.requests() + " canary, "
                     + s.requests() + " stable; " + settings.minReferenceRequests() + " each needed)");
         }
-        if (c.routerSeconds() < MIN_COMPARISON_SECONDS || s.routerSeconds() < MIN_COMPARISON_SECONDS) {
-            return GateOutcome.unknown(gate, "too few seconds of traffic in this stage to compare revenue per request ("
-                    + c.routerSeconds() + " canary, " + s.routerSeconds() + " stable; " + MIN_COMPARISON_SECONDS
-                    + " each needed)");
-        }
         double cPer = cr.getAsDouble() / c.requests();
         double sPer = sr.getAsDouble() / s.requests();
-        double limit = sPer * (1 - settings.baselineTolerancePercent() / 100.0);
-        return new GateOutcome(gate, cPer >= limit ? GateStatus.PASS : GateStatus.FAIL, cPer, null, null, c.requests(),
-                String.format(Locale.ROOT, "revenue per request canary %s vs stable %s (limit ≥ %s)", fmt(cPer), fmt(sPer),
-                        fmt(limit)));
+        double floor = 1 - settings.baselineTolerancePercent() / 100.0;
+        double limit = sPer * floor;
+        OptionalDouble kc = c.count("payment_transactions");
+        OptionalDouble ks = s.count("payment_transactions");
+        if (kc.isEmpty() || ks.isEmpty()) {
+            long needed = 10 * settings.minReferenceRequests();
+            if (c.requests() < needed || s.requests() < needed) {
+                return GateOutcome.unknown(gate, "revenue without payment_transactions: judged on the point estimate from "
+                        + needed + " requests each side (" + c.requests() + " canary, " + s.requests() + " stable)");
+            }
+            return new GateOutcome(gate, cPer >= limit ? GateStatus.PASS : GateStatus.FAIL, cPer, null, null, c.requests(),
+                    String.format(Locale.ROOT, "revenue per request canary %s vs stable %s (limit ≥ %s; no payment counts,"
+                            + " point estimate)", fmt(cPer), fmt(sPer), fmt(limit)));
+        }
+        if (sPer <= 0) {
+            return new GateOutcome(gate, GateStatus.PASS, cPer, null, null, c.requests(), String.format(Locale.ROOT,
+                    "revenue per request canary %s vs stable 0: nothing to fall below", fmt(cPer)));
+        }
+        if (cPer <= 0) {
+            // no canary revenue at all: a failure once the stable's rate makes zero unlikely (P(0) = e^-expected < 0.1 %)
+            double expected = ks.getAsDouble() / s.requests() * c.requests();
+            GateStatus st = expected > 7 ? GateStatus.FAIL : GateStatus.UNKNOWN;
+            return new GateOutcome(gate, st, 0.0, null, null, c.requests(), String.format(Locale.ROOT,
+                    "no revenue from the canary's %d requests (stable %s per request: about %.1f paying requests expected)",
+                    c.requests(), fmt(sPer), expected));
+        }
+        double se = Math.sqrt(1 / Math.max(kc.getAsDouble(), 1) + 1 / Math.max(ks.getAsDouble(), 1));
+        double ratio = cPer / sPer;
+        double lower = ratio * Math.exp(-wilson.z() * se);
+        double upper = ratio * Math.exp(wilson.z() * se);
+        GateStatus status = lower >= floor ? GateStatus.PASS : upper < floor ? GateStatus.FAIL : GateStatus.UNKNOWN;
+        return new GateOutcome(gate, status, cPer, sPer * lower, sPer * upper, c.requests(), String.format(Locale.ROOT,
+                "revenue per request canary %s vs stable %s: ratio %.3f (%s %.3f–%.3f on %.0f and %.0f payments), limit ≥ %.2f",
+                fmt(cPer), fmt(sPer), ratio, wilson.describe(), lower, upper, kc.getAsDouble(), ks.getAsDouble(), floor));
     }
 
     private GateOutcome baselineComparison(String gate, Aggregate c, Aggregate s) {

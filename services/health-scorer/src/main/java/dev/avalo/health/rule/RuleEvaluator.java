@@ -17,6 +17,7 @@ import dev.avalo.health.rule.RuleResult.Status;
 import dev.avalo.health.stats.Proportion;
 import dev.avalo.health.window.Aggregate;
 import dev.avalo.health.window.Histograms;
+import dev.avalo.health.window.MetricCatalog;
 import dev.avalo.health.window.MetricCatalog.Metric;
 import dev.avalo.health.window.MetricCatalog.Type;
 import dev.avalo.health.window.RevisionWindow;
@@ -369,8 +370,39 @@ public final class RuleEvaluator {
             return unknown(rule, threshold, name + " observed for " + Math.max(0, end - first) + " s of the " + seconds
                     + " s the rule needs");
         }
+        if (hit) {
+            // "too few successes" means nothing without attempts: a canary that got no moderation requests in the minute
+            // (no traffic yet, a quiet hour) has not failed them all. Where the attempts are reported, they must be there.
+            String attempts = attemptsOf(name);
+            if (attempts != null) {
+                int ac = w.column(attempts);
+                double tried = 0;
+                boolean seen = false;
+                for (long t = Math.max(from, end - w.retentionSeconds()); t < end; t++) {
+                    int i = w.slotOf(t);
+                    if (i >= 0 && w.hasAt(ac, i)) {
+                        seen = true;
+                        tried += w.countAt(ac, i);
+                    }
+                }
+                if (seen && tried == 0) {
+                    return unknown(rule, threshold, fmt(sum[0]) + " " + name + " but also no " + attempts + " in the last "
+                            + seconds + " s: nothing was tried");
+                }
+            }
+        }
         return new RuleResult(rule, hit ? Status.BREACHED : Status.OK, sum[0], threshold, null, null, null,
                 hit ? Instant.ofEpochSecond(from) : null, fmt(sum[0]) + " " + name + " in the last " + seconds + " s");
+    }
+
+    /** The attempts counter of a success counter (the denominator of the catalog's rate with it as numerator), or null. */
+    private static String attemptsOf(String counter) {
+        for (Metric m : MetricCatalog.all()) {
+            if (m.type() == Type.RATE && m.pushed() && counter.equals(m.numerator())) {
+                return m.denominator();
+            }
+        }
+        return null;
     }
 
     /** The first second the metric's inputs were seen for this revision. */

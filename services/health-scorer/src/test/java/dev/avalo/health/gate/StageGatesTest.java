@@ -123,6 +123,66 @@ class StageGatesTest {
     }
 
     @Test
+    void revenueIsJudgedOnTheIntervalOfItsRatioNotOnAHandfulOfPayments() {
+        // 100 requests a side, 1 in 5 paying 5.00: the canary's 16 payments against the stable's 20 is 0.8 of the stable's
+        // revenue per request, which a point estimate would FAIL at the 20 % tolerance; it is well within chance
+        Traffic.seconds(w, STABLE, T0, T0 + 10, 10, 0, 40);
+        Traffic.seconds(w, CANARY, T0, T0 + 10, 10, 0, 40);
+        Traffic.pushed(w, STABLE, "payment_transactions", MetricKind.COUNTER, T0, T0 + 10, 2);
+        Traffic.pushed(w, STABLE, "revenue", MetricKind.COUNTER, T0, T0 + 10, 10);
+        Traffic.pushed(w, CANARY, "payment_transactions", MetricKind.COUNTER, T0, T0 + 8, 2);
+        Traffic.pushed(w, CANARY, "revenue", MetricKind.COUNTER, T0, T0 + 8, 10);
+        GateOutcome few = gate("revenue");
+        assertThat(few.status()).isEqualTo(GateStatus.UNKNOWN);
+        assertThat(few.observed()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(few.lower()).isLessThan(0.8);
+        assertThat(few.upper()).isGreaterThan(1.0);
+
+        // 10,000 requests a side: 2000 payments each, the same revenue per request: PASS
+        ServiceWindows many = new ServiceWindows("chat-api", "production", 660);
+        many.revision(CANARY).resetCumulative(T0);
+        many.revision(STABLE).resetCumulative(T0);
+        for (String r : List.of(CANARY, STABLE)) {
+            Traffic.seconds(many, r, T0, T0 + 100, 100, 0, 40);
+            Traffic.pushed(many, r, "payment_transactions", MetricKind.COUNTER, T0, T0 + 100, 20);
+        }
+        Traffic.pushed(many, STABLE, "revenue", MetricKind.COUNTER, T0, T0 + 100, 100);
+        Traffic.pushed(many, CANARY, "revenue", MetricKind.COUNTER, T0, T0 + 100, 98);
+        assertThat(gates.evaluate("revenue", new GateContext(many.existing(CANARY), many.existing(STABLE), T0 + 100,
+                null)).status()).isEqualTo(GateStatus.PASS);
+
+        // the canary earns half as much per request on 1000 payments: FAIL
+        ServiceWindows half = new ServiceWindows("chat-api", "production", 660);
+        half.revision(CANARY).resetCumulative(T0);
+        half.revision(STABLE).resetCumulative(T0);
+        for (String r : List.of(CANARY, STABLE)) {
+            Traffic.seconds(half, r, T0, T0 + 100, 50, 0, 40);
+        }
+        Traffic.pushed(half, STABLE, "payment_transactions", MetricKind.COUNTER, T0, T0 + 100, 10);
+        Traffic.pushed(half, STABLE, "revenue", MetricKind.COUNTER, T0, T0 + 100, 50);
+        Traffic.pushed(half, CANARY, "payment_transactions", MetricKind.COUNTER, T0, T0 + 100, 5);
+        Traffic.pushed(half, CANARY, "revenue", MetricKind.COUNTER, T0, T0 + 100, 25);
+        GateOutcome low = gates.evaluate("revenue", new GateContext(half.existing(CANARY), half.existing(STABLE), T0 + 100,
+                null));
+        assertThat(low.status()).isEqualTo(GateStatus.FAIL);
+        assertThat(low.detail()).contains("ratio 0.500");
+    }
+
+    @Test
+    void revenueWithoutPaymentCountsWaitsForTenTimesTheReferenceRequests() {
+        Traffic.seconds(w, STABLE, T0, T0 + 50, 10, 0, 40);
+        Traffic.seconds(w, CANARY, T0, T0 + 50, 10, 0, 40);
+        Traffic.pushed(w, STABLE, "revenue", MetricKind.COUNTER, T0, T0 + 50, 10);
+        Traffic.pushed(w, CANARY, "revenue", MetricKind.COUNTER, T0, T0 + 50, 10);
+        assertThat(gate("revenue").status()).isEqualTo(GateStatus.UNKNOWN);
+        Traffic.seconds(w, STABLE, T0 + 50, T0 + 100, 10, 0, 40);
+        Traffic.seconds(w, CANARY, T0 + 50, T0 + 100, 10, 0, 40);
+        Traffic.pushed(w, STABLE, "revenue", MetricKind.COUNTER, T0 + 50, T0 + 100, 10);
+        Traffic.pushed(w, CANARY, "revenue", MetricKind.COUNTER, T0 + 50, T0 + 100, 10);
+        assertThat(gate("revenue").status()).isEqualTo(GateStatus.PASS);
+    }
+
+    @Test
     void systemHealthNeedsFreshCpuAndMemory() {
         Traffic.pushed(w, CANARY, "cpu_percent", MetricKind.GAUGE, T0 + 880, T0 + 900, 40);
         assertThat(gate("system-health").status()).isEqualTo(GateStatus.UNKNOWN);

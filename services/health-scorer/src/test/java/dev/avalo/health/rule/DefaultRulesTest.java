@@ -227,6 +227,19 @@ class DefaultRulesTest {
     }
 
     @Test
+    void aiModerationWithoutRequestsIsNotAFailure() {
+        // a canary that got no traffic yet reports zeros for both: nothing was tried, so nothing failed
+        Traffic.pushed(w, CANARY, "ai_moderation_requests", MetricKind.COUNTER, T0, T0 + 100, 0);
+        Traffic.pushed(w, CANARY, "ai_moderation_success", MetricKind.COUNTER, T0, T0 + 100, 0);
+        assertThat(eval("ai-moderation-failure", T0 + 100).status()).isEqualTo(Status.UNKNOWN);
+        assertThat(eval("ai-moderation-failure", T0 + 100).detail()).contains("nothing was tried");
+        // requests that all fail: the complete failure the rule is for
+        Traffic.pushed(w, CANARY, "ai_moderation_requests", MetricKind.COUNTER, T0 + 100, T0 + 170, 5);
+        Traffic.pushed(w, CANARY, "ai_moderation_success", MetricKind.COUNTER, T0 + 100, T0 + 170, 0);
+        assertThat(eval("ai-moderation-failure", T0 + 170).status()).isEqualTo(Status.BREACHED);
+    }
+
+    @Test
     void aiModerationSilenceIsNotAFailure() {
         Traffic.pushed(w, CANARY, "ai_moderation_success", MetricKind.COUNTER, T0, T0 + 100, 10);
         // nothing pushed afterwards: the source is silent, not reporting zero

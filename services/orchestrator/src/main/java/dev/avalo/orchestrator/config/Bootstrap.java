@@ -17,10 +17,12 @@ import dev.avalo.orchestrator.strategy.StrategyStore;
 public class Bootstrap {
 
     void onStart(@Observes StartupEvent event, StrategyStore strategies, NatsHandlers handlers,
-            dev.avalo.orchestrator.outbox.OutboxPublisher publisher, Clock clock, OrchestratorConfig config) {
+            dev.avalo.orchestrator.outbox.OutboxPublisher publisher, Clock clock, OrchestratorConfig config,
+            dev.avalo.orchestrator.dashboard.DashboardHub dashboard) {
         QuarkusTransaction.requiringNew().run(() -> strategies.seed(DefaultStrategies.all(), clock.instant()));
         publisher.start();
         handlers.start();
+        dashboard.start();
         Log.infof("orchestrator %s started (duration scale %s)", config.instanceId().orElse("-"),
                 config.durationScale());
     }

@@ -33,6 +33,15 @@ public interface OrchestratorConfig {
     /** Rollback confirmation. */
     Rollback rollback();
 
+    /** Deployment gauges (canary weight, stage, live) for the dashboards. */
+    Gauges gauges();
+
+    interface Gauges {
+        /** How often they are read from the database ({@code off} in tests, which refresh by hand). */
+        @WithDefault("5s")
+        String every();
+    }
+
     interface Health {
         /** No usable report for this long raises a warning and holds the stage. */
         @WithDefault("2m")

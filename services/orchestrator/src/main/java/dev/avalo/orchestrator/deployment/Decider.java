@@ -149,8 +149,11 @@ public final class Decider {
         }
         boolean usable = report.score() != null && report.verdict() != null
                 && report.verdict() != Verdict.INSUFFICIENT_DATA;
+        // A PAUSE from the scorer with a score under the rollback band is its confidence guard at work: the point score is
+        // low but the data cannot tell it from a healthy one, and a stage gate failed. Pause; do not roll back on the point.
+        boolean scorerHolds = report.verdict() == Verdict.PAUSE;
         boolean breached = !report.breaches().isEmpty() || report.verdict() == Verdict.ROLLBACK
-                || (usable && report.score() < settings.pauseAt());
+                || (usable && !scorerHolds && report.score() < settings.pauseAt());
         if (breached) {
             // A rollback rule holds in every live phase, including PAUSED and AWAITING_APPROVAL.
             return autoRollback(s, report, now);
@@ -165,7 +168,7 @@ public final class Decider {
         HealthSnapshot snap = snapshot(s, report, now);
         DeploymentState next = s.withHealth(snap, now);
         if (snap.verdict() == Verdict.PAUSE) {
-            return warning(next, "health score " + score(report) + " is in the warning band: " + snap.summary(), now);
+            return warning(next, pauseReason(report) + ": " + snap.summary(), now);
         }
         return progress(next, now);
     }
@@ -446,8 +449,30 @@ public final class Decider {
         }
     }
 
+    /** Why a PAUSE verdict pauses: the score's warning band, or the gates the health-scorer failed (with its detail). */
+    private String pauseReason(HealthReport r) {
+        if (band(r.score()) == Verdict.PAUSE) {
+            return "health score " + score(r) + " is in the warning band";
+        }
+        List<String> failed = new ArrayList<>();
+        for (GateResult g : r.gates()) {
+            if ("FAIL".equals(g.status())) {
+                failed.add(g.gate() + (g.detail() == null ? "" : " (" + g.detail() + ")"));
+            }
+        }
+        if (!failed.isEmpty()) {
+            return "stage gate failed: " + String.join("; ", failed);
+        }
+        return r.reasons() == null || r.reasons().isEmpty()
+                ? "the health-scorer says PAUSE"
+                : "the health-scorer says PAUSE: " + String.join("; ", r.reasons());
+    }
+
     private HealthSnapshot snapshot(DeploymentState s, HealthReport r, Instant now) {
         Verdict v = worst(r.verdict(), band(r.score()));
+        if (r.verdict() == Verdict.PAUSE && v == Verdict.ROLLBACK) {
+            v = Verdict.PAUSE; // see health(): the scorer's confidence guard
+        }
         String summary = "score " + score(r) + ", verdict " + r.verdict();
         if (v == Verdict.PROCEED) {
             List<String> notPassing = new ArrayList<>();

@@ -386,7 +386,8 @@ public class DeploymentService {
                     new DeploymentEventData(view, new Cause(signal.actor(), e.kind(), e.reason())));
             outbox.add(OutboxStore.Kind.EVENT, subjects.deploymentEvent(next.service(), next.environment()),
                     eventId.toString(), payload, null, now);
-            registry.counter("avalo.deployment.events", "type", e.type().wireName(), "environment", next.environment())
+            registry.counter("avalo.deployment.events", "type", e.type().wireName(), "service", next.service(), "environment",
+                    next.environment())
                     .increment();
             if (signal instanceof Signal.EmergencyStop) {
                 Log.debugf("deployment %s %s: %s", next.id(), e.type().wireName(), e.reason());

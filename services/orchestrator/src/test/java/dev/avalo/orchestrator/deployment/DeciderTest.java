@@ -539,6 +539,39 @@ class DeciderTest {
                 Arguments.of(65.0, Verdict.PROCEED, ROLLING_BACK, Verdict.ROLLBACK));
     }
 
+    @Test
+    void aPauseForAFailedGateSaysWhichGateNotTheScoreBand() {
+        Run r = productionInStage(0);
+        Instant at = T0.plus(MINUTE);
+        List<GateResult> gates = new java.util.ArrayList<>(allGatesPass());
+        gates.add(new GateResult("revenue", "FAIL", 0.8, null, null, 100L, "revenue per request canary 0.8 vs stable 1.0"));
+        Transition t = r.at(at, health(report(98.5, Verdict.PAUSE, List.of(), gates, at)));
+        assertThat(r.state.phase()).isEqualTo(PAUSED);
+        assertThat(t.events().get(0).reason()).startsWith("stage gate failed: revenue (revenue per request canary 0.8")
+                .doesNotContain("warning band");
+
+        Run banded = productionInStage(0);
+        Transition w = banded.at(at, health(report(75.0, Verdict.PAUSE, List.of(), allGatesPass(), at)));
+        assertThat(w.events().get(0).reason()).startsWith("health score 75.0 is in the warning band");
+    }
+
+    @Test
+    void aScorerPauseBelowTheRollbackBandPausesInsteadOfRollingBack() {
+        // the scorer could not tell a point score of 60 from a healthy one (too few requests) but a gate failed: PAUSE
+        Run r = productionInStage(0);
+        Instant at = T0.plus(MINUTE);
+        List<GateResult> gates = new java.util.ArrayList<>(allGatesPass());
+        gates.add(new GateResult("revenue", "FAIL", 0.5, null, null, 40L, "revenue per request canary 0.5 vs stable 1.0"));
+        Transition t = r.at(at, health(report(60.0, Verdict.PAUSE, List.of(), gates, at)));
+        assertThat(r.state.phase()).isEqualTo(PAUSED);
+        assertThat(types(t)).containsExactly(DeploymentEventType.PAUSED);
+        assertThat(r.state.health().verdict()).isEqualTo(Verdict.PAUSE);
+        // a confident ROLLBACK still rolls back, paused or not
+        Instant later = at.plus(MINUTE);
+        r.at(later, health(report(60.0, Verdict.ROLLBACK, List.of(), gates, later)));
+        assertThat(r.state.phase()).isEqualTo(ROLLING_BACK);
+    }
+
     @ParameterizedTest(name = "score {0} verdict {1} -> {2}")
     @MethodSource("bands")
     void scoreBandsInStageOne(double score, Verdict verdict, DeploymentPhase phase, Verdict effective) {
