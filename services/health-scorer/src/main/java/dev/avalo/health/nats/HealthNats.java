@@ -64,7 +64,21 @@ public class HealthNats implements MetricsSource {
     private final Clock clock;
     private volatile Connection connection;
     private volatile JetStreamSubscription events;
+    private volatile io.nats.client.impl.NatsKeyValueWatchSubscription routesWatch;
+    private volatile Dispatcher deploymentsDispatcher;
     private volatile boolean subscribed;
+    /** Set on every reconnect: the JetStream subscriptions are made again once JetStream answers. */
+    private volatile boolean resubscribe;
+    private int probeFailures;
+    private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "avalo-health-nats-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** Consecutive failed JetStream probes after which a connection that says CONNECTED is made again. */
+    static final int FORCE_RECONNECT_AFTER = 3;
 
     public HealthNats(NatsConfig config, HealthEngine engine, CustomMetrics customMetrics, Clock clock) {
         this.config = config;
@@ -95,45 +109,125 @@ public class HealthNats implements MetricsSource {
                     .maxReconnects(-1)
                     .reconnectWait(Duration.ofMillis(500))
                     .connectionTimeout(Duration.ofSeconds(5))
-                    .connectionListener((conn, type) -> Log.infof("NATS connection %s", type))
+                    .connectionListener((conn, type) -> {
+                        Log.infof("NATS connection %s", type);
+                        if (type == io.nats.client.ConnectionListener.Events.RECONNECTED) {
+                            resubscribe = true;
+                        }
+                    })
                     .errorListener(new io.nats.client.ErrorListener() {
                     });
             config.credentials().ifPresent(path -> options.authHandler(Nats.credentials(path)));
             Connection c = Nats.connect(options.build());
             ensureStream(c);
-            KeyValue routes = ensureBucket(c);
+            ensureBucket(c);
             Dispatcher metrics = c.createDispatcher();
             String prefix = subjects.prefix();
             metrics.subscribe(prefix + ".metrics.*.*", this::routerSample);
             metrics.subscribe(prefix + ".metrics.custom.*.*", this::customSample);
-            routes.watchAll(new KeyValueWatcher() {
-                @Override
-                public void watch(KeyValueEntry entry) {
-                    route(entry);
-                }
-
-                @Override
-                public void endOfData() {
-                    Log.debug("routes replayed");
-                }
-            });
-            Dispatcher deployments = c.createDispatcher();
-            PushSubscribeOptions ordered = PushSubscribeOptions.builder()
-                    .stream(config.eventsStream())
-                    .ordered(true)
-                    .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build())
-                    .build();
-            events = c.jetStream().subscribe(subjects.deploymentEvents(), deployments, this::deploymentEvent, false,
-                    ordered);
+            subscribeJetStream(c);
             connection = c;
             subscribed = true;
             Log.infof("health-scorer listening on %s.metrics.*.*, %s.metrics.custom.*.*, %s, KV %s", prefix, prefix,
                     subjects.deploymentEvents(), config.routesBucket());
+            watchdog.scheduleWithFixedDelay(this::probe, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("cannot set up NATS at " + config.url() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted connecting to NATS", e);
+        }
+    }
+
+    /**
+     * The routes watch and the ordered consumer of deployment events (from the last event of each service, so a restarted
+     * scorer, or a re-made subscription, knows the live canaries at once). Replaces earlier ones.
+     */
+    private void subscribeJetStream(Connection c) throws IOException, JetStreamApiException, InterruptedException {
+        unsubscribeJetStream(c);
+        KeyValue routes = c.keyValue(config.routesBucket());
+        routesWatch = routes.watchAll(new KeyValueWatcher() {
+            @Override
+            public void watch(KeyValueEntry entry) {
+                route(entry);
+            }
+
+            @Override
+            public void endOfData() {
+                Log.debug("routes replayed");
+            }
+        });
+        Dispatcher deployments = c.createDispatcher();
+        PushSubscribeOptions ordered = PushSubscribeOptions.builder()
+                .stream(config.eventsStream())
+                .ordered(true)
+                .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build())
+                .build();
+        events = c.jetStream().subscribe(subjects.deploymentEvents(), deployments, this::deploymentEvent, false, ordered);
+        deploymentsDispatcher = deployments;
+    }
+
+    private void unsubscribeJetStream(Connection c) {
+        try {
+            if (routesWatch != null) {
+                routesWatch.unsubscribe();
+            }
+            if (events != null && deploymentsDispatcher != null) {
+                deploymentsDispatcher.unsubscribe(events);
+            }
+            if (deploymentsDispatcher != null) {
+                c.closeDispatcher(deploymentsDispatcher);
+            }
+        } catch (RuntimeException e) {
+            Log.debugf("dropping the old JetStream subscriptions: %s", e.getMessage());
+        }
+        routesWatch = null;
+        events = null;
+        deploymentsDispatcher = null;
+    }
+
+    /**
+     * Every 5 s: does JetStream answer on this connection? After a nats-server restart the client can say CONNECTED while
+     * JetStream never answers again (the orchestrator and the router saw it too; issue 7's NATS-restart scenario saw the scorer
+     * miss every deployment started after the restart): after {@value #FORCE_RECONNECT_AFTER} failed probes the connection is
+     * made again, and after any reconnect the routes watch and the ordered consumer are made again once JetStream answers, so
+     * no deployment event or route is missed.
+     */
+    void probe() {
+        Connection c = connection;
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            return;
+        }
+        try {
+            c.jetStreamManagement(io.nats.client.JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(2)).build())
+                    .getStreamInfo(config.eventsStream());
+            if (probeFailures > 0) {
+                Log.infof("JetStream answers again after %d failed probes", probeFailures);
+            }
+            probeFailures = 0;
+            if (resubscribe) {
+                resubscribe = false;
+                subscribeJetStream(c);
+                Log.infof("JetStream subscriptions made again after a reconnect (routes %s, events %s)",
+                        config.routesBucket(), subjects.deploymentEvents());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            probeFailures++;
+            Log.warnf("JetStream probe %d failed: %s", probeFailures, e.getMessage());
+            if (probeFailures % FORCE_RECONNECT_AFTER == 0) {
+                Log.warnf("JetStream has not answered %d probes on a CONNECTED connection; forcing a reconnect",
+                        probeFailures);
+                resubscribe = true;
+                try {
+                    c.forceReconnect();
+                } catch (IOException | RuntimeException ex) {
+                    Log.warnf("forced NATS reconnect failed: %s", ex.getMessage());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -266,6 +360,7 @@ public class HealthNats implements MetricsSource {
 
     @PreDestroy
     void close() {
+        watchdog.shutdownNow();
         Connection c = connection;
         if (c != null) {
             try {
