@@ -170,6 +170,17 @@ public final class Decider {
         if (snap.verdict() == Verdict.PAUSE) {
             return warning(next, pauseReason(report) + ": " + snap.summary(), now);
         }
+        if (s.phase() == BAKING && snap.verdict() != Verdict.PROCEED && s.plan().bakeSeconds() > 0) {
+            // Success is "health score > 90 for 24 hours" (strategy, Success Metrics): a report under PROCEED starts the bake
+            // again. Said once per dip (when the report before it was PROCEED), not at every report of the dip.
+            DeploymentState restarted = next.withBakeRestarted(now);
+            boolean dip = s.health() == null || s.health().verdict() == Verdict.PROCEED;
+            return dip
+                    ? of(restarted, null, emit(DeploymentEventType.WARNING, "bake-restarted",
+                            "bake restarted: health under PROCEED (" + snap.summary() + "); success needs "
+                                    + human(Duration.ofSeconds(s.plan().bakeSeconds())) + " of PROCEED"))
+                    : of(restarted, null);
+        }
         return progress(next, now);
     }
 

@@ -105,6 +105,13 @@ public record DeploymentState(
                 rollbackSafe, generation, blueArchived);
     }
 
+    /** The bake starts again at {@code now} (a health score under PROCEED interrupted it). */
+    DeploymentState withBakeRestarted(Instant now) {
+        return new DeploymentState(id, service, environment, fromRevision, toRevision, plan, phase, stageIndex,
+                stageStartedAt, pausedFrom, awaiting, approvedStage, health, dataSince, warnedMissing, now, rollbackSafe,
+                rollbackGeneration, blueArchived);
+    }
+
     DeploymentState withBlueArchived() {
         return new DeploymentState(id, service, environment, fromRevision, toRevision, plan, phase, stageIndex,
                 stageStartedAt, pausedFrom, awaiting, approvedStage, health, dataSince, warnedMissing, phaseSince,

@@ -540,6 +540,33 @@ class DeciderTest {
     }
 
     @Test
+    void aBakeDipUnderProceedStartsTheBakeAgainSaidOnce() {
+        // "health score > 90 for 24 hours": a CONTINUE report during the bake starts the 24 hours again
+        Run r = productionInStage(4);
+        r.passStage();
+        assertThat(r.state.phase()).isEqualTo(BAKING);
+        Instant bakeStart = r.now;
+        Instant ten = bakeStart.plus(Duration.ofHours(10));
+        r.at(ten, health(healthy(ten)));
+        Instant dip = bakeStart.plus(Duration.ofHours(20));
+        Transition first = r.at(dip, health(report(85.0, Verdict.CONTINUE, List.of(), allGatesPass(), dip)));
+        assertThat(types(first)).containsExactly(DeploymentEventType.WARNING);
+        assertThat(first.events().get(0).reason()).startsWith("bake restarted");
+        assertThat(r.state.phaseSince()).isEqualTo(dip);
+        Instant dip2 = dip.plus(MINUTE);
+        Transition second = r.at(dip2, health(report(86.0, Verdict.CONTINUE, List.of(), allGatesPass(), dip2)));
+        assertThat(second.events()).as("said once per dip").isEmpty();
+        assertThat(r.state.phaseSince()).isEqualTo(dip2);
+
+        Instant oldEnd = bakeStart.plus(Duration.ofHours(24));
+        Transition notYet = r.at(oldEnd, health(healthy(oldEnd)));
+        assertThat(types(notYet)).doesNotContain(DeploymentEventType.SUCCEEDED);
+        assertThat(r.state.phase()).isEqualTo(BAKING);
+        Instant newEnd = dip2.plus(Duration.ofHours(24));
+        assertThat(types(r.at(newEnd, health(healthy(newEnd))))).containsExactly(DeploymentEventType.SUCCEEDED);
+    }
+
+    @Test
     void aPauseForAFailedGateSaysWhichGateNotTheScoreBand() {
         Run r = productionInStage(0);
         Instant at = T0.plus(MINUTE);
