@@ -98,8 +98,12 @@ class ScheduleTest extends OrchestratorTestBase {
                 : new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of("weekend"), List.of(), null));
         post("deployer", "/api/v1/deployments", body).then().statusCode(403)
                 .body("detail", containsString("approver"));
-        post("approver", "/api/v1/deployments", body).then().statusCode(201);
+        String id = post("approver", "/api/v1/deployments", body).then().statusCode(201).extract().path("id");
         assertThat(SCHEDULE_REQUESTS).anyMatch(r -> r.service().equals(service) && r.emergency() != null
                 && "carol".equals(r.emergency().approvedBy()));
+        // the timeline says it was an emergency, who approved the override and why
+        String created = get("viewer", "/api/v1/deployments/" + id + "/events").then().extract()
+                .path("find { it.type == 'created' }.reason");
+        assertThat(created).contains("as an emergency, override approved by carol: CVE-2026-1234");
     }
 }
