@@ -60,12 +60,14 @@ public class DashboardHub {
     }
 
     private final NatsClient nats;
+    private final java.time.Clock clock;
     private final Map<String, Series> series = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private Dispatcher dispatcher;
 
-    public DashboardHub(NatsClient nats) {
+    public DashboardHub(NatsClient nats, java.time.Clock clock) {
         this.nats = nats;
+        this.clock = clock;
     }
 
     /** Subscribes (called at start, after the connection is up). */
@@ -102,7 +104,16 @@ public class DashboardHub {
         String key = service + "." + environment;
         Series s = series.get(key);
         if (s == null && series.size() >= SERVICES) {
-            return null;
+            // make room: drop services without a health report for 15 minutes (their canaries are over)
+            Instant cutoff = clock.instant().minusSeconds(900);
+            series.values().removeIf(old -> {
+                synchronized (old) {
+                    return old.health.isEmpty() || old.health.peekLast().at().isBefore(cutoff);
+                }
+            });
+            if (series.size() >= SERVICES) {
+                return null;
+            }
         }
         return series.computeIfAbsent(key, k -> new Series());
     }
@@ -168,11 +179,13 @@ public class DashboardHub {
             if (sample.service() == null || sample.environment() == null || sample.windowStart() == null) {
                 return;
             }
-            Double p95 = p95(sample.latency());
-            Series s = series(sample.service(), sample.environment());
+            // Only services the health-scorer reports on (live canaries) are kept: every router sends a sample per service
+            // and revision every second, and decoding all of them would cost the orchestrator in a large fleet.
+            Series s = series.get(sample.service() + "." + sample.environment());
             if (s == null) {
                 return;
             }
+            Double p95 = p95(sample.latency());
             TrafficPoint point;
             synchronized (s) {
                 String key = sample.windowStart() + "|" + sample.revision();
