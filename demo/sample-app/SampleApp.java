@@ -87,7 +87,6 @@ public final class SampleApp {
 
     /** What the requests of the current second did, taken and reset by the pusher. */
     private static final LongAdder requests = new LongAdder();
-    private static final LongAdder errors = new LongAdder();
     private static final LongAdder payments = new LongAdder();
     private static final LongAdder paymentFailures = new LongAdder();
     private static final DoubleAdder revenue = new DoubleAdder();
@@ -208,9 +207,6 @@ public final class SampleApp {
     /** What one request did to the business: one in five pays, one in three posts a message for moderation, and so on. */
     private static void business(ThreadLocalRandom random, boolean failed) {
         requests.increment();
-        if (failed) {
-            errors.increment();
-        }
         if (random.nextInt(5) == 0) {
             payments.increment();
             if (failed || (paymentFailureRate > 0 && random.nextDouble() < paymentFailureRate)) {
@@ -267,7 +263,6 @@ public final class SampleApp {
                 // the figures of the second that just ended, stamped with its start
                 Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
                 long n = requests.sumThenReset();
-                errors.sumThenReset();
                 List<String> samples = new ArrayList<>();
                 counter(samples, at, "payment_transactions", payments.sumThenReset());
                 counter(samples, at, "payment_failures", paymentFailures.sumThenReset());

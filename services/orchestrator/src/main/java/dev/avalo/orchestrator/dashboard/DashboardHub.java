@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -185,27 +184,20 @@ public class DashboardHub {
             if (s == null) {
                 return;
             }
-            Double p95 = p95(sample.latency());
-            TrafficPoint point;
+            TrafficPoint current = new TrafficPoint(sample.windowStart(), sample.revision(), sample.role(),
+                    sample.requests(), sample.errors(), p95(sample.latency()));
             synchronized (s) {
                 String key = sample.windowStart() + "|" + sample.revision();
                 TrafficPoint before = s.open.get(key);
-                point = before == null
-                        ? new TrafficPoint(sample.windowStart(), sample.revision(), sample.role(), sample.requests(),
-                                sample.errors(), p95)
+                TrafficPoint point = before == null
+                        ? current
                         : new TrafficPoint(before.at(), before.revision(), before.role(),
-                                before.requests() + sample.requests(), before.errors() + sample.errors(),
-                                max(before.p95Ms(), p95));
+                                before.requests() + current.requests(), before.errors() + current.errors(),
+                                max(before.p95Ms(), current.p95Ms()));
                 s.open.put(key, point);
                 // seconds older than the newest by more than 2 s are complete: move them to the kept series
-                List<String> done = new ArrayList<>();
-                for (var e : s.open.entrySet()) {
-                    if (e.getValue().at().isBefore(sample.windowStart().minusSeconds(2))) {
-                        done.add(e.getKey());
-                        s.traffic.addLast(e.getValue());
-                    }
-                }
-                done.forEach(s.open::remove);
+                Instant complete = sample.windowStart().minusSeconds(2);
+                s.open.values().removeIf(p -> p.at().isBefore(complete) && s.traffic.add(p));
                 while (s.traffic.size() > POINTS * 4) {
                     s.traffic.removeFirst();
                 }
@@ -215,8 +207,7 @@ public class DashboardHub {
                 out.put("kind", "traffic");
                 out.put("service", sample.service());
                 out.put("environment", sample.environment());
-                out.put("point", new TrafficPoint(sample.windowStart(), sample.revision(), sample.role(),
-                        sample.requests(), sample.errors(), p95));
+                out.put("point", current);
                 publish(out);
             }
         } catch (RuntimeException e) {

@@ -66,7 +66,7 @@ public final class Decider {
     public Transition decide(DeploymentState s, Signal signal, Instant now) {
         Transition t;
         if (signal instanceof Signal.Start start) {
-            t = start(s, now);
+            t = start(s, start, now);
         } else if (signal instanceof Signal.Health health) {
             t = health(s, health.report(), now);
         } else if (signal instanceof Signal.Tick) {
@@ -125,14 +125,19 @@ public final class Decider {
 
     // ---- automatic signals -------------------------------------------------------------------------------------
 
-    private Transition start(DeploymentState s, Instant now) {
+    private Transition start(DeploymentState s, Signal.Start start, Instant now) {
         if (s.phase() != PENDING) {
             throw new IllegalTransitionException("deployment already started: " + s.phase());
         }
         DeploymentState next = s.withStage(0, now);
         Stage first = s.plan().stage(0);
+        // an emergency start says so on its created event (timeline, notifications); the scheduler audits the override
+        String created = "deployment of " + s.toRevision() + " created" + (start.emergency() == null
+                ? ""
+                : " as an emergency, override approved by " + start.emergency().approvedBy() + ": "
+                        + start.emergency().reason());
         return of(next, new RouteIntent.Canary(first.weightBasisPoints()),
-                emit(DeploymentEventType.CREATED, "start", "deployment of " + s.toRevision() + " created"),
+                emit(DeploymentEventType.CREATED, "start", created),
                 emit(DeploymentEventType.STAGE_ENTERED, "start",
                         "stage " + (1) + " (" + first.name() + ") at " + percent(first.weightBasisPoints())));
     }

@@ -122,9 +122,8 @@ public class DeploymentService {
             key.ifPresent(k -> k.store().save(k, pending.state().id(), now));
             services.upsertRevision(service.name(), service.environment(), pending.state().toRevision(),
                     pending.toUpstreams(), "canary", pending.state().id(), now);
-            Transition t = withEmergencyNote(decider.decide(pending.state(), new Signal.Start(pending.createdBy()), now),
-                    pending);
-            return commitLocked(pending, t, new Signal.Start(pending.createdBy()), now);
+            Signal.Start start = new Signal.Start(pending.createdBy(), pending.emergency());
+            return commitLocked(pending, decider.decide(pending.state(), start, now), start, now);
         });
         publisher.nudge();
         return created;
@@ -187,24 +186,6 @@ public class DeploymentService {
         });
         deployments.live(service, environment)
                 .ifPresent(d -> apply(d.state().id(), new Signal.RouterAck(ack.routerId(), ack.generation())));
-    }
-
-    /**
-     * An emergency start says so on its {@code created} event (timeline, notifications): who approved the override and why. The
-     * scheduler keeps the override itself in its audit.
-     */
-    static Transition withEmergencyNote(Transition t, DeploymentRecord pending) {
-        if (pending.emergency() == null) {
-            return t;
-        }
-        List<Transition.Emit> events = new ArrayList<>();
-        for (Transition.Emit e : t.events()) {
-            events.add(e.type() == DeploymentEventType.CREATED
-                    ? new Transition.Emit(e.type(), e.kind(), e.reason() + " as an emergency, override approved by "
-                            + pending.emergency().approvedBy() + ": " + pending.emergency().reason())
-                    : e);
-        }
-        return new Transition(t.next(), events, t.route(), t.deadline(), t.needsScheduleCheck(), t.sideEffect());
     }
 
     /**

@@ -10,8 +10,12 @@ public sealed interface Signal {
     /** Who caused it; {@code system} for automatic signals. */
     String actor();
 
-    /** Start the first stage. */
-    record Start(String actor) implements Signal {
+    /** Start the first stage; {@code emergency} (or null) is the schedule override it was started with. */
+    record Start(String actor, dev.avalo.contracts.schedule.Emergency emergency) implements Signal {
+
+        public Start(String actor) {
+            this(actor, null);
+        }
     }
 
     /** A health report for the deployment's canary revision. */
