@@ -94,7 +94,8 @@ def collect(args):
             "unpinned": "wrk -t2, every server 2 workers, no affinity",
             "pinned": "wrk -t1 and the upstreams (1 worker) on CPU0, the proxy alone on CPU1 (taskset)",
             "cpu_per_request": "user+sys CPU of the proxy's processes (/proc/<pid>/stat) / requests completed",
-            "router_routes": "state file, no NATS: bench-blue 127.0.0.1:9001, bench-green 127.0.0.1:9002, 1000 bp, sticky X-User-Id",
+            "router_routes": "state file: bench-blue 127.0.0.1:9001, bench-green 127.0.0.1:9002, 1000 bp, sticky X-User-Id",
+            "router_nats": os.environ.get("BENCH_NATS_DESCRIPTION", "not recorded"),
         },
         "environment": {
             "git_commit": sh("git", "-C", args.root, "rev-parse", "--short", "HEAD", strict=True),
@@ -106,6 +107,7 @@ def collect(args):
             "nginx": sh("nginx", "-v"),
             "haproxy": sh("haproxy", "-v"),
             "wrk": sh("wrk", "-v"),
+            "router_java_opts": os.environ.get("ROUTER_JAVA_OPTS", ""),
         },
         "router_status": json.loads(args.router_status) if args.router_status else {},
         "goals": {"rps": ">= 1.0x nginx", "p99": "<= 1.2x nginx", "cpu_per_request": "<= nginx"},
@@ -175,6 +177,13 @@ def markdown(args):
                 "%d interleaved rounds per configuration, wrk -c64 for %s each, %s." % (
                     last["method"]["rounds"], last["method"]["tool"].split("-d")[1].split(" ")[0], "router warmed up %d s" % last["method"]["warmup_seconds"]),
                 ""]
+        extra = []
+        if last["method"].get("router_nats"):
+            extra.append("Router NATS: " + last["method"]["router_nats"] + ".")
+        if last["environment"].get("router_java_opts"):
+            extra.append("Router JVM options: `" + last["environment"]["router_java_opts"] + "`.")
+        if extra:
+            out += [" ".join(extra), ""]
         if last["environment"].get("note"):
             out += ["Note: " + last["environment"]["note"] + ".", ""]
         for mode, m in last["modes"].items():

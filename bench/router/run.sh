@@ -6,7 +6,8 @@
 #   nginx         nginx 1.22 as a 90/10 weighted keep-alive proxy        (conf/nginx-proxy.conf.tmpl, :18181)
 #   nginx-sticky  nginx split_clients on X-User-Id, 10 % green, keep-alive (:18183)
 #   haproxy       HAProxy 90/10 with http-reuse always (--haproxy only)    (conf/haproxy.cfg.tmpl, :18191)
-#   router        our traffic-router at 90/10, sticky on X-User-Id        (:18000, admin :18082; routes from a state file, no NATS)
+#   router        our traffic-router at 90/10, sticky on X-User-Id        (:18000, admin :18082; route from a state file,
+#                 connected to the run's own JetStream nats-server on :14299 and publishing its per-second samples, as deployed)
 # unpinned (wrk -t2, two workers each) and pinned (wrk -t1 and the upstreams on CPU0, the proxy alone on CPU1), 3 interleaved
 # rounds of `wrk --latency -c64 -d15s -s conf/users.lua` after a 20 s JVM warm-up. Proxy CPU per request = the proxy
 # processes' user+sys CPU (/proc/<pid>/stat) over the requests wrk completed.
@@ -14,7 +15,8 @@
 #
 # Options: --rounds N (3)  --duration 15s  --warmup SECONDS (20)  --modes unpinned,pinned  --configs direct,nginx,...
 #          --haproxy  --skip-build  --keep-work
-# Environment: ROUTER_JAVA_OPTS (extra JVM flags for the router), BENCH_NATS_URL (default: a closed port, so NATS-free).
+# Environment: ROUTER_JAVA_OPTS (extra JVM flags for the router), BENCH_NATS_URL (a NATS server of your own instead of the
+#              run's; "none" runs the router NATS-free, retrying a closed port every 500 ms as in an outage).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -46,7 +48,13 @@ if [[ $HAPROXY -eq 1 && ",$CONFIGS," != *",haproxy,"* ]]; then CONFIGS="$CONFIGS
 JAR="$ROOT/services/traffic-router/target/quarkus-app/quarkus-run.jar"
 ROUTER_PORT=18000
 ROUTER_ADMIN_PORT=18082
-NATS_URL="${BENCH_NATS_URL:-nats://127.0.0.1:14299}"
+NATS_PORT=14299
+OWN_NATS=0
+case "${BENCH_NATS_URL:-}" in
+    "") NATS_URL="nats://127.0.0.1:$NATS_PORT"; OWN_NATS=1 ;;
+    none) NATS_URL="nats://127.0.0.1:$NATS_PORT" ;;   # nothing listens there: fail-static, reconnecting
+    *) NATS_URL="$BENCH_NATS_URL" ;;
+esac
 CONNECTIONS=64
 MAX_SECONDS=${BENCH_MAX_SECONDS:-2400}  # the whole run never takes longer than this
 STAMP="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
@@ -65,6 +73,7 @@ UPSTREAM_PID=""
 PROXY_PID=""
 HAPROXY_PID=""
 ROUTER_PID=""
+NATS_PID=""
 WATCHDOG_PID=""
 
 stop_pid() { # PID [signal]: TERM, then KILL after 10 s
@@ -85,6 +94,7 @@ stop_servers() {
     stop_pid "$HAPROXY_PID"; HAPROXY_PID=""
     stop_pid "$PROXY_PID" QUIT; PROXY_PID=""
     stop_pid "$UPSTREAM_PID" QUIT; UPSTREAM_PID=""
+    stop_pid "$NATS_PID"; NATS_PID=""
 }
 
 cleanup() {
@@ -141,8 +151,12 @@ ensure_cmd curl curl
 ensure_cmd python3 python3
 ensure_cmd taskset util-linux
 if [[ ",$CONFIGS," == *",haproxy,"* ]]; then ensure_cmd haproxy haproxy; fi
+if [[ ",$CONFIGS," == *",router,"* && $OWN_NATS -eq 1 ]]; then
+    [[ -x /usr/sbin/nats-server ]] || command -v nats-server >/dev/null || ensure_cmd nats-server nats-server
+fi
+NATS_BIN="$(command -v nats-server || echo /usr/sbin/nats-server)"
 
-for p in 9001 9002 18181 18182 18183 18191 18192 18193 $ROUTER_PORT $ROUTER_ADMIN_PORT; do
+for p in 9001 9002 $NATS_PORT 18181 18182 18183 18191 18192 18193 $ROUTER_PORT $ROUTER_ADMIN_PORT; do
     port_open "$p" && die "127.0.0.1:$p is already in use; stop whatever listens there first"
 done
 
@@ -208,6 +222,16 @@ start_haproxy() { # WORKERS PIN
     fi
     HAPROXY_PID=$!
     wait_port 18191 10 || die "haproxy did not start (see $WORK/logs)"
+}
+
+start_nats() { # PIN: the run's own JetStream server (fresh store per mode), next to the upstreams
+    [[ $OWN_NATS -eq 1 ]] || return 0
+    rm -rf "$WORK/js"
+    local -a cmd=("$NATS_BIN" -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$WORK/js")
+    if [[ -n "$1" ]]; then cmd=(taskset -c "$1" "${cmd[@]}"); fi
+    "${cmd[@]}" >"$WORK/logs/nats-$MODE.log" 2>&1 &
+    NATS_PID=$!
+    wait_port "$NATS_PORT" 15 || die "nats-server did not start (see $WORK/logs/nats-$MODE.log)"
 }
 
 ROUTER_STATUS="not started"
@@ -316,6 +340,7 @@ for MODE in "${MODE_LIST[@]}"; do
     [[ ",$CONFIGS," == *",haproxy,"* ]] && start_haproxy "$WORKERS" "$PX_PIN"
     configs=("${CONFIG_LIST[@]}")
     if [[ ",$CONFIGS," == *",router,"* ]]; then
+        start_nats "$UP_PIN"
         if start_router "$PX_PIN"; then
             log "mode $MODE: warming the router up for ${WARMUP}s"
             run_wrk "http://127.0.0.1:$ROUTER_PORT/" "${WARMUP}s" "$WORK/logs/warmup-$MODE.txt" || true
@@ -342,7 +367,14 @@ for m in "${!ROUTER_STATUS_BY_MODE[@]}"; do
     router_status_json+="\"$m\":$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "${ROUTER_STATUS_BY_MODE[$m]}"),"
 done
 router_status_json="${router_status_json%,}}"
-python3 "$BENCH/report.py" collect --measurements "$MEASUREMENTS" --out "$OUT" --stamp "$STAMP" \
+if [[ $OWN_NATS -eq 1 ]]; then
+    NATS_DESCRIPTION="connected to the run's own JetStream nats-server on 127.0.0.1:$NATS_PORT (next to the upstreams), publishing per-second samples"
+elif [[ "${BENCH_NATS_URL:-}" == none ]]; then
+    NATS_DESCRIPTION="no NATS: fail-static, retrying a closed port every 500 ms"
+else
+    NATS_DESCRIPTION="connected to $NATS_URL"
+fi
+BENCH_NATS_DESCRIPTION="$NATS_DESCRIPTION" ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:-}" python3 "$BENCH/report.py" collect --measurements "$MEASUREMENTS" --out "$OUT" --stamp "$STAMP" \
     --command "bench/router/run.sh${ARGS:+ $ARGS}" --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" \
     --router-status "$router_status_json" --root "$ROOT"
 python3 "$BENCH/report.py" markdown --results "$BENCH/results" --out "$BENCH/RESULTS.md"
