@@ -17,8 +17,10 @@ import dev.avalo.router.config.NatsConfig;
 
 /**
  * The router's NATS connection. The router must start and serve without NATS (fail-static), so the first connect is tried in
- * the background every {@value #CONNECT_RETRY_MILLIS} ms until it succeeds; from then on jnats reconnects by itself, forever.
- * {@link #publish} drops messages while disconnected (metric samples and acks are worthless late).
+ * the background until it succeeds, {@value #CONNECT_RETRY_MILLIS} ms after the first failure and doubling up to
+ * {@value #CONNECT_RETRY_MAX_MILLIS} ms (each attempt builds a whole jnats connection, threads included, and on a proxy pinned
+ * to one core that work pre-empts the data plane); from then on jnats reconnects by itself, forever. {@link #publish} drops
+ * messages while disconnected (metric samples and acks are worthless late).
  * <p>
  * The first connect is a loop of single {@code Nats.connect} attempts rather than {@code Nats.connectReconnectOnConnect}: that
  * one keeps retrying inside jnats and ignores interrupts, so a router closed before NATS ever answered (a test app, a pod
@@ -28,8 +30,10 @@ import dev.avalo.router.config.NatsConfig;
 @ApplicationScoped
 public class RouterNats {
 
-    /** Pause between first-connect attempts, as jnats' reconnect wait. */
+    /** First pause between first-connect attempts, as jnats' reconnect wait. */
     static final long CONNECT_RETRY_MILLIS = 500;
+    /** Longest pause between first-connect attempts. */
+    static final long CONNECT_RETRY_MAX_MILLIS = 4000;
 
     private final NatsConfig config;
     private final Subjects subjects;
@@ -81,20 +85,26 @@ public class RouterNats {
             } catch (IOException | RuntimeException e) {
                 attempt.failed = true;
                 if (failures++ == 0) {
-                    Log.warnf("NATS at %s not reachable (%s); the router serves its last routes and retries every %d ms",
-                            config.url(), e.getMessage(), CONNECT_RETRY_MILLIS);
+                    Log.warnf("NATS at %s not reachable (%s); the router serves its last routes and retries every %d to %d ms",
+                            config.url(), e.getMessage(), CONNECT_RETRY_MILLIS, CONNECT_RETRY_MAX_MILLIS);
                 } else {
                     Log.debugf("NATS at %s still not reachable (attempt %d: %s)", config.url(), failures + 1,
                             e.getMessage());
                 }
             }
             try {
-                Thread.sleep(CONNECT_RETRY_MILLIS);
+                Thread.sleep(retryDelayMillis(failures));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+    }
+
+    /** The pause after {@code failures} (≥ 1) failed first-connect attempts: 500 ms, doubling, at most 4 s. */
+    static long retryDelayMillis(int failures) {
+        int doublings = Math.max(0, Math.min(failures - 1, 10));
+        return Math.min(CONNECT_RETRY_MAX_MILLIS, CONNECT_RETRY_MILLIS << doublings);
     }
 
     private Options options(Attempt attempt) {
