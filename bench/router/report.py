@@ -196,11 +196,19 @@ def markdown(args):
                 out += ["", "Router not measured in %s mode: %s." % (mode, status)]
             out.append("")
         if len(runs) > 1:
-            out += ["## Earlier runs", "", "| date | commit | mode | router req/s × nginx | p99 × nginx | CPU/request × nginx |", "|---|---|---|---:|---:|---:|"]
+            out += ["## Earlier runs", "",
+                    "NATS: *own* = the run's own nats-server, *none* = NATS-free (before 2026-11-28T22-13Z every run was NATS-free).", "",
+                    "| date | commit | mode | rounds | router NATS, JVM options | router req/s × nginx | p99 × nginx | CPU/request × nginx |",
+                    "|---|---|---|---:|---|---:|---:|---:|"]
             for r in reversed(runs[:-1]):
+                nats = r["method"].get("router_nats", "no NATS")
+                nats = "own" if nats.startswith("connected to the run's own") else ("none" if nats.startswith("no NATS") else nats)
+                opts = r["environment"].get("router_java_opts") or ""
+                setup = nats + (", `" + opts + "`" if opts else "")
                 for mode, m in r["modes"].items():
                     rr = m["ratios"].get("router", {})
-                    out.append("| %s | %s | %s | %s | %s | %s |" % (r["date"], r["environment"]["git_commit"], mode,
+                    out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (r["date"], r["environment"]["git_commit"], mode,
+                                                                 r["method"].get("rounds", ""), setup,
                                                                  ratio(rr.get("rps_to_nginx")), ratio(rr.get("p99_to_nginx")), ratio(rr.get("cpu_to_nginx"))))
             out.append("")
     out += ["## Route change latency (KV put → ack, → first request under the new weight)", ""]
