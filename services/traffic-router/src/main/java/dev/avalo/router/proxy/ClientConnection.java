@@ -148,7 +148,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
-        idleSince = System.nanoTime();
+        idleSince = e.endNanos != 0 ? e.endNanos : System.nanoTime();
         if (!keepAlive) {
             // the response's last write closes the connection; anything pipelined behind it is dropped
             if (pipelined != null) {

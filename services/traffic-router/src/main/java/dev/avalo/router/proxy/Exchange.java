@@ -53,6 +53,8 @@ final class Exchange {
     private ByteBuf upstreamHead;
     private boolean chunkedUp;
     private final long startNanos = System.nanoTime();
+    /** When the outcome was recorded (0 before), reused as the client connection's idle start. */
+    long endNanos;
 
     private SideState side;
     private Upstream upstream;
@@ -403,22 +405,28 @@ final class Exchange {
             return;
         }
         responseDone = true;
-        ByteBuf last = chunkedOut ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
-        if (keepAlive) {
-            client.raw.writeAndFlush(last, client.raw.voidPromise());
+        if (keepAlive && !chunkedOut) {
+            // nothing to add after the body: flush what was written (no empty write through the pipeline)
+            client.raw.flush();
         } else {
-            client.raw.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            ByteBuf last = chunkedOut ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+            if (keepAlive) {
+                client.raw.writeAndFlush(last, client.raw.voidPromise());
+            } else {
+                client.raw.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            }
         }
+        long now = System.nanoTime();
         UpstreamConnection c = conn;
         conn = null;
         c.exchange = null;
         if (requestDone) {
-            loop.release(upstream, c);
+            loop.release(upstream, c, now);
         } else {
             // the upstream answered before the whole request was sent: this connection is out of step
             c.channel.close();
         }
-        record(status, false);
+        record(status, false, now);
         maybeFinish();
     }
 
@@ -542,9 +550,14 @@ final class Exchange {
     }
 
     private void record(int code, boolean proxyError) {
+        record(code, proxyError, System.nanoTime());
+    }
+
+    private void record(int code, boolean proxyError, long now) {
         if (!recorded) {
             recorded = true;
-            side.metrics.completed(loop.slot, code, (System.nanoTime() - startNanos) / 1000, proxyError);
+            endNanos = now;
+            side.metrics.completed(loop.slot, code, (now - startNanos) / 1000, proxyError);
         }
     }
 

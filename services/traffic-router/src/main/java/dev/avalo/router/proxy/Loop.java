@@ -82,12 +82,17 @@ final class Loop {
 
     /** Returns {@code c} to its upstream's pool, or closes it when the pool is full or it cannot be reused. */
     void release(Upstream upstream, UpstreamConnection c) {
+        release(upstream, c, System.nanoTime());
+    }
+
+    /** As {@link #release(Upstream, UpstreamConnection)}, {@code now} being {@link System#nanoTime()}. */
+    void release(Upstream upstream, UpstreamConnection c, long now) {
         ArrayDeque<UpstreamConnection> idle = upstream.idle(slot);
         if (!c.reusable() || idle.size() >= proxy.idlePerLoop) {
             c.channel.close();
             return;
         }
-        c.idleSince = System.nanoTime();
+        c.idleSince = now;
         if (!c.channel.config().isAutoRead()) {
             c.channel.config().setAutoRead(true);
         }

@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 
@@ -32,7 +33,10 @@ public class ProxyServer {
     public ProxyServer(RouterConfig config, RouteTable table, ProxyMetrics metrics, Clock clock) {
         this.config = config;
         int loops = Math.min(metrics.slots(), MetricsProducer.proxyEventLoops());
-        this.proxy = new ReverseProxy(config.proxy(), table, metrics, clock, loops);
+        // the beans themselves, not their client proxies: the route table is read on every request, and a client proxy adds
+        // a context lookup to each call
+        this.proxy = new ReverseProxy(config.proxy(), ClientProxy.unwrap(table), ClientProxy.unwrap(metrics),
+                ClientProxy.unwrap(clock), loops);
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {
