@@ -118,13 +118,25 @@ public final class RevisionMetrics {
      * an error whatever the status.
      */
     public void completed(int slot, int status, long micros, boolean proxyError) {
+        completed(slot, status, micros, proxyError, false, 0);
+    }
+
+    /**
+     * As {@link #completed(int, int, long, boolean)}, also counting the request's user (when {@code hasUser}, by its
+     * {@link StickyHash#hash identity hash}) in the same window as the request: one critical section per request.
+     */
+    public void completed(int slot, int status, long micros, boolean proxyError, boolean hasUser, long identityHash) {
         long us = Math.max(0, micros);
         boolean error = proxyError || status >= 500;
         int cls = status / 100;
         Slot s = windows[slot];
         long phase = s.phaser.writerCriticalSectionEnter();
         try {
-            s.active.record(cls, error, us);
+            Window w = s.active;
+            w.record(cls, error, us);
+            if (hasUser) {
+                w.users.update(identityHash);
+            }
         } finally {
             s.phaser.writerCriticalSectionExit(phase);
         }

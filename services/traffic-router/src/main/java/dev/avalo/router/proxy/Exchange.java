@@ -53,6 +53,8 @@ final class Exchange {
     private ByteBuf upstreamHead;
     private boolean chunkedUp;
     private final long startNanos = System.nanoTime();
+    private boolean hasUser;
+    private long userHash;
     /** When the outcome was recorded (0 before), reused as the client connection's idle start. */
     long endNanos;
 
@@ -128,9 +130,9 @@ final class Exchange {
         int bucket = identity != null ? StickyHash.bucket(hash) : ThreadLocalRandom.current().nextInt(10_000);
         side = loop.proxy.upstreams.state(route).sideFor(bucket);
         side.metrics.started(loop.slot);
-        if (identity != null) {
-            side.metrics.user(loop.slot, hash);
-        }
+        // the user is counted with the request, when it completes (RevisionMetrics: same window, one critical section)
+        hasUser = identity != null;
+        userHash = hash;
         if (expect != null && !http10) {
             // answered here, as nginx does: the body comes to the proxy, which streams it on (Expect is not forwarded)
             client.ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE),
@@ -557,7 +559,7 @@ final class Exchange {
         if (!recorded) {
             recorded = true;
             endNanos = now;
-            side.metrics.completed(loop.slot, code, (now - startNanos) / 1000, proxyError);
+            side.metrics.completed(loop.slot, code, (now - startNanos) / 1000, proxyError, hasUser, userHash);
         }
     }
 

@@ -42,6 +42,27 @@ class RevisionMetricsTest {
     }
 
     @Test
+    void usersCountedWithTheirCompletedRequestsFallInThatRequestsWindow() {
+        ProxyMetrics metrics = new ProxyMetrics(2, null);
+        RevisionMetrics m = metrics.of("chat-api", "chat-api-v2", "canary");
+        for (int i = 0; i < 60; i++) {
+            m.started(i % 2);
+            // 30 requests of 15 distinct users, 30 without an identity
+            m.completed(i % 2, 200, 100, false, i < 30, dev.avalo.router.route.StickyHash.hash("user-" + (i % 15)));
+        }
+        m.started(0);
+        RevisionMetrics.Interval first = m.interval();
+        assertThat(first.requests()).isEqualTo(60);
+        assertThat(first.users()).isEqualTo(15);
+        // the request still in flight counts its user when it completes, in the next window
+        m.completed(0, 200, 100, false, true, dev.avalo.router.route.StickyHash.hash("late-user"));
+        RevisionMetrics.Interval second = m.interval();
+        assertThat(second.requests()).isEqualTo(1);
+        assertThat(second.users()).isEqualTo(1);
+        assertThat(m.interval().users()).isZero();
+    }
+
+    @Test
     void distinctUsersAreEstimatedWithinTheSketchTolerance() {
         RevisionMetrics m = new ProxyMetrics(2, null).of("chat-api", "chat-api-v1", "stable");
         for (int i = 0; i < 60_000; i++) {
