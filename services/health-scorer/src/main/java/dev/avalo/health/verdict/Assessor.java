@@ -86,9 +86,12 @@ public final class Assessor {
         return now.getEpochSecond() - settings.settleSeconds() + 1;
     }
 
-    /** Evaluates the rules only (the every-second check); returns the round. */
+    /**
+     * Evaluates the rules only (the every-second check); returns the round, whose results carry statuses and "since" but no
+     * sentences (a new breach is assessed in full at once).
+     */
     public RuleBook.Round checkRules(ServiceWindows windows, LiveCanary canary, List<RuleDefinition> ruleSet, Instant now) {
-        return rules.evaluate(ruleSet, context(windows, canary, now));
+        return rules.evaluate(ruleSet, context(windows, canary, now), false);
     }
 
     /** A full assessment: rules, score, gates, verdict. */
@@ -206,7 +209,7 @@ public final class Assessor {
                     ? p.upper() < 1.0 - q
                     : p.upper() <= 1.0 - q);
             if (!cleared) {
-                out.add(String.format(java.util.Locale.ROOT,
+                out.add(String.format(java.util.Locale.US,
                         "rule %s not cleared over the stage: %d of %d canary requests slower than %.1f ms (stable %s %.1f "
                                 + "ms + %s%%), %s bounds %.1f–%.1f%%, limit %.0f%%",
                         rule.id(), k, n, limitMillis, r.metric().name(), ref, fmtPercent(r.percent()),

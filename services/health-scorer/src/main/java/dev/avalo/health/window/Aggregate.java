@@ -48,6 +48,8 @@ public final class Aggregate {
     private final RevisionWindow source;
     private final long from;
     private final long to;
+    /** For a lazy range: whether the router sums were read from the window yet (on first use: many callers need none). */
+    private boolean routerRead = true;
 
     public Aggregate() {
         this(true);
@@ -70,10 +72,20 @@ public final class Aggregate {
         this.source = source;
         this.from = from;
         this.to = to;
+        this.routerRead = false;
+    }
+
+    /** Reads a lazy range's router sums from its window on first use (the window must not have changed since). */
+    private void router() {
+        if (!routerRead) {
+            routerRead = true;
+            source.routerSums(this, from, to);
+        }
     }
 
     /** Sets the router sums (lazy ranges and copies). */
     void setRouter(long requests, long errors, long s5xx, long connections, long users, int routerSeconds) {
+        this.routerRead = true;
         this.requests = requests;
         this.errors = errors;
         this.s5xx = s5xx;
@@ -152,6 +164,7 @@ public final class Aggregate {
 
     /** A copy of the counts and pushed figures; the latency histogram is shared read-only. */
     Aggregate snapshot() {
+        router();
         Aggregate a = new Aggregate(withLatency);
         a.setRouter(requests, errors, s5xx, connectionSum, userSum, routerSeconds);
         custom.forEach((name, c) -> a.custom.put(name, c.copy()));
@@ -188,6 +201,8 @@ public final class Aggregate {
 
     /** Adds every figure of {@code other}. */
     void add(Aggregate other) {
+        router();
+        other.router();
         requests += other.requests;
         errors += other.errors;
         s5xx += other.s5xx;
@@ -207,19 +222,23 @@ public final class Aggregate {
     }
 
     public long requests() {
+        router();
         return requests;
     }
 
     public long errors() {
+        router();
         return errors;
     }
 
     public long http5xx() {
+        router();
         return s5xx;
     }
 
     /** Seconds in the range for which at least one router reported. */
     public int routerSeconds() {
+        router();
         return routerSeconds;
     }
 
@@ -238,6 +257,7 @@ public final class Aggregate {
 
     /** Requests per second over the seconds routers reported. */
     public OptionalDouble requestsPerSecond(int rangeSeconds) {
+        router();
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) requests / rangeSeconds);
     }
 
@@ -246,11 +266,13 @@ public final class Aggregate {
      * reported counts as none: routers report a revision only when it had traffic).
      */
     public OptionalDouble meanConnections(int rangeSeconds) {
+        router();
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) connectionSum / rangeSeconds);
     }
 
     /** Mean of the routers' summed distinct users per second of a range of {@code rangeSeconds}. */
     public OptionalDouble meanUsers(int rangeSeconds) {
+        router();
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) userSum / rangeSeconds);
     }
 
@@ -277,6 +299,7 @@ public final class Aggregate {
      * pushed counters when one arrived; empty otherwise.
      */
     public OptionalDouble count(String name) {
+        router();
         return switch (name) {
             case "requests" -> routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(requests);
             case "errors" -> routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(errors);
