@@ -277,8 +277,26 @@ public final class Assessor {
     /** The upper bound of a Poisson mean after {@code k} events, one-sided at the breach bound's level. */
     private double poissonUpper(long k) {
         double alpha = 1.0 - evaluator.settings().wilson().confidence();
-        return new ChiSquaredDistribution(null, 2.0 * k + 2.0).inverseCumulativeProbability(1.0 - alpha / 2.0) / 2.0;
+        // a function of k and the level only, and costly (a distribution with its own random generator, an inverse by a
+        // solver): kept for every canary's assessor
+        PoissonKey key = new PoissonKey(k, alpha);
+        Double cached = POISSON_UPPER.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        double bound = new ChiSquaredDistribution(null, 2.0 * k + 2.0).inverseCumulativeProbability(1.0 - alpha / 2.0)
+                / 2.0;
+        if (POISSON_UPPER.size() >= 1 << 16) {
+            POISSON_UPPER.clear();
+        }
+        POISSON_UPPER.put(key, bound);
+        return bound;
     }
+
+    private record PoissonKey(long k, double alpha) {
+    }
+
+    private static final java.util.Map<PoissonKey, Double> POISSON_UPPER = new java.util.concurrent.ConcurrentHashMap<>();
 
     private double[] quantileBounds(Aggregate c) {
         long n = c.latency().getTotalCount();

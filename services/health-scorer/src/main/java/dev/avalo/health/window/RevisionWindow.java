@@ -152,6 +152,13 @@ public final class RevisionWindow {
         /** The value of slot {@code i} (for the second it holds). */
         abstract long at(int i);
 
+        /**
+         * Whether a router sample ({@code name} null) or a value of the pushed metric {@code name} can change {@link #at}.
+         */
+        boolean dependsOn(String name) {
+            return name == null;
+        }
+
         /** Adds {@code delta} to the block of {@code second}, claiming its ring position for that block when older. */
         final void add(long second, long delta) {
             long b = Math.floorDiv(second, (long) BLOCK);
@@ -166,33 +173,61 @@ public final class RevisionWindow {
             block[j] += delta;
         }
 
-        /** Removes the value of slot {@code i}, holding {@code second}, from its block (before the slot is taken over). */
-        final void remove(int i, long second) {
-            long b = Math.floorDiv(second, (long) BLOCK);
-            int j = (int) Math.floorMod(b, (long) blocks);
+        /** Claims ring position {@code j} for block {@code b} (a second of it was taken into the ring), unless it holds it. */
+        final void claim(long b, int j) {
+            if (blockId[j] < b) {
+                blockId[j] = b;
+                block[j] = 0;
+            }
+        }
+
+        /** Adds {@code delta} to block {@code b} at position {@code j} (claimed when its second was taken into the ring). */
+        final void addAt(long b, int j, long delta) {
+            if (blockId[j] == b) {
+                block[j] += delta;
+            }
+        }
+
+        /** Removes the value of slot {@code i}, of block {@code b} at position {@code j}, before the slot is taken over. */
+        final void removeAt(int i, long b, int j) {
             if (blockId[j] == b) {
                 block[j] -= at(i);
             }
         }
 
-        /** The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them. */
+        /** The value of second {@code t} if its slot holds it, else 0. */
+        private long held(long t) {
+            int i = ring(t);
+            return sec[i] == t ? at(i) : 0;
+        }
+
+        /**
+         * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: whole blocks from their sums, a
+         * block the range covers in part second by second, or as its sum less the seconds outside the range when fewer.
+         */
         final long sum(long from, long to) {
             long sum = 0;
             long t = start(from, to);
             while (t < to) {
                 long b = Math.floorDiv(t, (long) BLOCK);
-                long end = (b + 1) * BLOCK;
+                long first = b * BLOCK;
+                long end = first + BLOCK;
+                long e = Math.min(end, to);
                 int j = (int) Math.floorMod(b, (long) blocks);
-                if (t == b * BLOCK && end <= to && blockId[j] == b) {
-                    sum += block[j];
-                    t = end;
+                if (blockId[j] == b && e - t > BLOCK / 2) {
+                    long part = block[j];
+                    for (long u = first; u < t; u++) {
+                        part -= held(u);
+                    }
+                    for (long u = e; u < end; u++) {
+                        part -= held(u);
+                    }
+                    sum += part;
+                    t = e;
                     continue;
                 }
-                for (long e = Math.min(end, to); t < e; t++) {
-                    int i = ring(t);
-                    if (sec[i] == t) {
-                        sum += at(i);
-                    }
+                for (; t < e; t++) {
+                    sum += held(t);
                 }
             }
             return sum;
@@ -257,6 +292,11 @@ public final class RevisionWindow {
         }
 
         @Override
+        boolean dependsOn(String metric) {
+            return name.equals(metric);
+        }
+
+        @Override
         long at(int i) {
             CustomColumn c = column;
             if (c == null) {
@@ -292,29 +332,56 @@ public final class RevisionWindow {
         final String denominator;
         final boolean complement;
         final boolean denominatorOnly;
-        int num = NONE;
-        int den = NONE;
 
         RateSum(String numerator, String denominator, boolean complement, boolean denominatorOnly) {
             this.numerator = numerator;
             this.denominator = denominator;
             this.complement = complement;
             this.denominatorOnly = denominatorOnly;
+            this.numRouter = routerColumn(numerator);
+            this.denRouter = routerColumn(denominator);
+        }
+
+        @Override
+        boolean dependsOn(String metric) {
+            return true;
+        }
+
+        /** The router's column of a name, or null for a pushed metric. */
+        private long[] routerColumn(String name) {
+            return switch (name) {
+                case "requests" -> requests;
+                case "errors" -> errors;
+                case "http_5xx" -> s5xx;
+                default -> null;
+            };
+        }
+
+        private final long[] numRouter;
+        private final long[] denRouter;
+        private CustomColumn numCustom;
+        private CustomColumn denCustom;
+        /** How many pushed metrics the window had when a missing pushed name was last looked up. */
+        private int looked = -1;
+
+        /** {@link #countAt} of slot {@code i} for {@code name}: its router column, its pushed column, or 0. */
+        private double count(long[] router, CustomColumn pushed, int i) {
+            return router != null ? router[i] : pushed == null ? 0.0 : pushed.rawSum(i);
         }
 
         @Override
         long at(int i) {
-            if (den == NONE) {
-                den = column(denominator);
+            if ((numRouter == null && numCustom == null || denRouter == null && denCustom == null)
+                    && looked != customColumns.size()) {
+                looked = customColumns.size();
+                numCustom = numRouter == null ? custom.get(numerator) : null;
+                denCustom = denRouter == null ? custom.get(denominator) : null;
             }
-            long n = (long) countAt(den, i);
+            long n = (long) count(denRouter, denCustom, i);
             if (denominatorOnly) {
                 return n;
             }
-            if (num == NONE) {
-                num = column(numerator);
-            }
-            long k = Math.min(n, (long) countAt(num, i));
+            long k = Math.min(n, (long) count(numRouter, numCustom, i));
             return complement ? n - k : k;
         }
     }
@@ -383,25 +450,39 @@ public final class RevisionWindow {
     private static final int RATE_K = 3;
     private static final int CUSTOM = 4;
 
-    /** Notes the summed columns' values of slot {@code i} before it changes. */
-    private void beforeChange(int i) {
+    /**
+     * Notes the values of slot {@code i} before a router sample ({@code name} null) or a pushed value of {@code name} changes
+     * it, of the summed columns that depend on it.
+     */
+    private void beforeChange(int i, String name) {
         int n = summed.size();
         if (before.length < n) {
             before = new long[n * 2];
         }
         for (int k = 0; k < n; k++) {
-            before[k] = summed.get(k).at(i);
+            Summed s = summed.get(k);
+            if (s.dependsOn(name)) {
+                before[k] = s.at(i);
+            }
         }
     }
 
     /**
-     * Adds the change of slot {@code i} (holding {@code second}) since {@link #beforeChange} to the summed columns; every
-     * column claims the second's block, also with no change, so that a block of zeros is read as a block.
+     * Adds the change of slot {@code i} (holding {@code second}) since {@link #beforeChange} to the summed columns that depend
+     * on it (every column claimed the second's block when the second was taken into the ring, so that a block of zeros is read
+     * as a block).
      */
-    private void afterChange(int i, long second) {
+    private void afterChange(int i, long second, String name) {
+        long b = Math.floorDiv(second, (long) BLOCK);
+        int j = (int) Math.floorMod(b, (long) blocks);
         for (int k = 0, n = summed.size(); k < n; k++) {
             Summed s = summed.get(k);
-            s.add(second, s.at(i) - before[k]);
+            if (s.dependsOn(name)) {
+                long delta = s.at(i) - before[k];
+                if (delta != 0) {
+                    s.addAt(b, j, delta);
+                }
+            }
         }
     }
 
@@ -427,7 +508,7 @@ public final class RevisionWindow {
             return false;
         }
         boolean firstSample = routerSamples[i] == 0;
-        beforeChange(i);
+        beforeChange(i, null);
         this.requests[i] += requests;
         this.errors[i] += errors;
         this.s5xx[i] += s5xx;
@@ -441,7 +522,7 @@ public final class RevisionWindow {
             this.timed[i] += SparseLatency.total(pairs);
             ranges.changed(epochSecond, pairs, 1);
         }
-        afterChange(i, epochSecond);
+        afterChange(i, epochSecond, null);
         if (epochSecond >= cumulativeSince) {
             if (firstSample) {
                 running.addRouterSecond(requests, errors, s5xx, connections, users);
@@ -484,11 +565,11 @@ public final class RevisionWindow {
         int k = c.kind(i);
         int before = k == 0 ? 0 : Math.abs(c.count[i]);
         double sumBefore = k == 0 ? 0.0 : c.sum[i];
-        beforeChange(i);
+        beforeChange(i, name);
         c.at[i] = (int) epochSecond;
         c.sum[i] = sumBefore + value;
         c.count[i] = kind == MetricKind.COUNTER ? -(before + 1) : before + 1;
-        afterChange(i, epochSecond);
+        afterChange(i, epochSecond, name);
         if (epochSecond >= cumulativeSince) {
             Aggregate.Custom agg = c.running;
             if (agg == null) {
@@ -523,6 +604,12 @@ public final class RevisionWindow {
             evict(i, held);
         }
         sec[i] = epochSecond;
+        // the second's block is claimed by every summed column now, so that ingestion only adds changes
+        long b = Math.floorDiv(epochSecond, (long) BLOCK);
+        int j = (int) Math.floorMod(b, (long) blocks);
+        for (int k = 0, n = summed.size(); k < n; k++) {
+            summed.get(k).claim(b, j);
+        }
         if (epochSecond > newestSecond) {
             newestSecond = epochSecond;
         }
@@ -531,8 +618,10 @@ public final class RevisionWindow {
 
     /** Forgets the second {@code held} of slot {@code i} (the running total keeps it). */
     private void evict(int i, long held) {
+        long b = Math.floorDiv(held, (long) BLOCK);
+        int j = (int) Math.floorMod(b, (long) blocks);
         for (int k = 0, n = summed.size(); k < n; k++) {
-            summed.get(k).remove(i, held);
+            summed.get(k).removeAt(i, b, j);
         }
         long[] pairs = latency[i];
         if (pairs != null) {
