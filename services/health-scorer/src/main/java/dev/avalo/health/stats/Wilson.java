@@ -127,6 +127,10 @@ public final class Wilson {
             return false;
         }
         if (Math.min(k, n - k) <= EXACT_UP_TO && k >= 1) {
+            int side = exactLowerVersus(k, n, limit);
+            if (side != 0) {
+                return side > 0;
+            }
             double exact = exactLower(k, n);
             return strict ? exact > limit : exact >= limit;
         }
@@ -144,10 +148,42 @@ public final class Wilson {
             return false;
         }
         if (Math.min(k, n - k) <= EXACT_UP_TO && n - k >= 1) {
+            // the upper bound 1 − exactLower(n − k, n) is below limit where exactLower(n − k, n) is above 1 − limit
+            int side = exactLowerVersus(n - k, n, 1.0 - limit);
+            if (side != 0) {
+                return side > 0;
+            }
             double exact = 1.0 - exactLower(n - k, n);
             return strict ? exact < limit : exact <= limit;
         }
         return true;
+    }
+
+    /**
+     * How far from {@code t} a decision by the distribution function stays: far more than the inverse's accuracy (the solver
+     * finds the bound to 1e-9).
+     */
+    private static final double MARGIN = 1e-6;
+
+    /**
+     * Where {@link #exactLower}{@code (k, n)} lies against {@code t}, told by the Beta distribution function at {@code t ∓}
+     * {@value #MARGIN} (one or two evaluations instead of the inverse's many): 1 when the bound is above {@code t + MARGIN} (so
+     * above {@code t}, and its complement below {@code 1 − t}, whatever the inverse's rounding), −1 when it is below
+     * {@code t − MARGIN}, 0 when it is closer than that or already kept (the caller then compares the bound itself).
+     */
+    private int exactLowerVersus(long k, long n, double t) {
+        if (exactLower.containsKey(k << 40 | n)) {
+            return 0;
+        }
+        double p = (1.0 - confidence) / 2.0;
+        BetaDistribution beta = new BetaDistribution(null, k, n - k + 1.0);
+        if (t - MARGIN > 0 && beta.cumulativeProbability(t - MARGIN) > p) {
+            return -1; // the p-quantile is below t − MARGIN
+        }
+        if (t + MARGIN < 1 && beta.cumulativeProbability(t + MARGIN) < p) {
+            return 1; // the p-quantile is above t + MARGIN
+        }
+        return 0;
     }
 
     /** The Clopper-Pearson lower bound for {@code k ≥ 1} events in {@code n}: {@code Beta(α/2; k, n − k + 1)}. */

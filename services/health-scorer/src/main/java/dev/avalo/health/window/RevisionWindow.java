@@ -195,10 +195,19 @@ public final class RevisionWindow {
             }
         }
 
-        /** The value of second {@code t} if its slot holds it, else 0. */
-        private long held(long t) {
-            int i = ring(t);
-            return sec[i] == t ? at(i) : 0;
+        /** The sum of the held seconds of {@code [from, to)}, a range within one block. */
+        private long held(long from, long to) {
+            long sum = 0;
+            int i = ring(from);
+            for (long t = from; t < to; t++) {
+                if (sec[i] == t) {
+                    sum += at(i);
+                }
+                if (++i == len) {
+                    i = 0;
+                }
+            }
+            return sum;
         }
 
         /**
@@ -206,28 +215,30 @@ public final class RevisionWindow {
          * block the range covers in part second by second, or as its sum less the seconds outside the range when fewer.
          */
         final long sum(long from, long to) {
-            long sum = 0;
             long t = start(from, to);
+            if (t >= to) {
+                return 0;
+            }
+            long sum = 0;
+            long b = Math.floorDiv(t, (long) BLOCK);
+            int j = (int) Math.floorMod(b, (long) blocks);
+            long first = b * BLOCK;
             while (t < to) {
-                long b = Math.floorDiv(t, (long) BLOCK);
-                long first = b * BLOCK;
                 long end = first + BLOCK;
                 long e = Math.min(end, to);
-                int j = (int) Math.floorMod(b, (long) blocks);
-                if (blockId[j] == b && e - t > BLOCK / 2) {
-                    long part = block[j];
-                    for (long u = first; u < t; u++) {
-                        part -= held(u);
-                    }
-                    for (long u = e; u < end; u++) {
-                        part -= held(u);
-                    }
-                    sum += part;
-                    t = e;
-                    continue;
+                boolean kept = blockId[j] == b;
+                if (kept && t == first && e == end) {
+                    sum += block[j];
+                } else if (kept && e - t > BLOCK / 2) {
+                    sum += block[j] - held(first, t) - held(e, end);
+                } else {
+                    sum += held(t, e);
                 }
-                for (; t < e; t++) {
-                    sum += held(t);
+                t = e;
+                b++;
+                first = end;
+                if (++j == blocks) {
+                    j = 0;
                 }
             }
             return sum;
