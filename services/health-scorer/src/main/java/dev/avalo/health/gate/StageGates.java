@@ -13,7 +13,6 @@ import dev.avalo.health.stats.TwoProportions;
 import dev.avalo.health.stats.Wilson;
 import dev.avalo.health.window.Aggregate;
 import dev.avalo.health.window.Histograms;
-import dev.avalo.health.window.MetricKind;
 import dev.avalo.health.window.RevisionWindow;
 
 /**
@@ -308,14 +307,12 @@ public final class StageGates {
         }
     }
 
+    /**
+     * The last fresh value of the series of the last {@code gaugeStaleSeconds} (each second's value carried forward for as
+     * long): the value of the newest second with one in the last {@code 2 × gaugeStaleSeconds}, read back from the end.
+     */
     private double latest(RevisionWindow w, String name, long end) {
-        double[] values = w.series(name, MetricKind.GAUGE, end - gaugeStaleSeconds, end, gaugeStaleSeconds);
-        for (int i = values.length - 1; i >= 0; i--) {
-            if (!Double.isNaN(values[i])) {
-                return values[i];
-            }
-        }
-        return Double.NaN;
+        return w.latestValue(name, end - 2L * gaugeStaleSeconds, end);
     }
 
     private GateOutcome abComparison(String gate, Aggregate c, Aggregate s) {

@@ -1075,6 +1075,24 @@ public final class RevisionWindow {
     }
 
     /**
+     * The value ({@code value(i)}: a gauge's mean, a counter's sum) of the pushed metric {@code name} in the newest second of
+     * {@code [from, to)} the ring holds it for, reading back from the end; NaN when none.
+     */
+    public double latestValue(String name, long from, long to) {
+        CustomColumn c = custom.get(name);
+        if (c == null) {
+            return Double.NaN;
+        }
+        for (long u = to - 1; u >= Math.max(from, to - len); u--) {
+            int i = ring(u);
+            if (sec[i] == u && c.kind(i) != 0) {
+                return c.value(i);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
      * Visits every second of {@code [from, to)} that is still in the ring and holds data, oldest first. The view is reused:
      * valid only during the call.
      */

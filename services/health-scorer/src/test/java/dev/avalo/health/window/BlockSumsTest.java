@@ -137,6 +137,14 @@ class BlockSumsTest {
                 assertThat(Double.valueOf(w.gaugeLast(name, from, to, stale))).as("last %s %s", name, range)
                         .isEqualTo(Double.valueOf(lastValue));
                 assertThat(Double.valueOf(full.lastValue())).isEqualTo(Double.valueOf(lastValue));
+                // the stage gates' latest value: the last fresh one of the series of the last stale seconds
+                double[] recent = ref.series(name, MetricKind.GAUGE, to - stale, to, stale);
+                double latest = Double.NaN;
+                for (int k = recent.length - 1; k >= 0 && Double.isNaN(latest); k--) {
+                    latest = recent[k];
+                }
+                assertThat(Double.valueOf(w.latestValue(name, to - 2L * stale, to))).as("latest %s %s", name, range)
+                        .isEqualTo(Double.valueOf(latest));
             }
             long[] router = new long[4];
             ref.forEachSecond(from, to, s -> {
