@@ -34,8 +34,9 @@ public final class MannWhitney {
         if (n1 == 0 || n2 == 0) {
             return null;
         }
-        long[] va = values(a);
-        long[] vb = values(b);
+        long[][] buffers = BUFFERS.get();
+        long[] va = buffers[0] = values(a, buffers[0]);
+        long[] vb = buffers[1] = values(b, buffers[1]);
         int sa = (int) va[0];
         int sb = (int) vb[0];
         double rankSumA = 0;
@@ -95,10 +96,18 @@ public final class MannWhitney {
      * step).
      */
     static long[] values(Histogram h) {
+        return values(h, new long[33]);
+    }
+
+    /** Per thread: the buffers {@link #compare} reads the two histograms into. */
+    private static final ThreadLocal<long[][]> BUFFERS = ThreadLocal.withInitial(() -> new long[][]{new long[4097],
+            new long[4097]});
+
+    /** {@link #values(Histogram)} into {@code out}, or into a larger copy when it is too small (returned either way). */
+    static long[] values(Histogram h, long[] out) {
         long total = h.getTotalCount();
         long max = h.getMaxValue();
         long lowest = h.getMinNonZeroValue() == Long.MAX_VALUE ? 0 : h.lowestEquivalentValue(h.getMinNonZeroValue());
-        long[] out = new long[33];
         int n = 0;
         long seen = 0;
         long v = 0;

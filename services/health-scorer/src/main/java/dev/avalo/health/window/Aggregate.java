@@ -21,7 +21,16 @@ public final class Aggregate {
     private Histogram latency;
     /** True when {@link #latency} belongs to the window (a cached range or the running total): never written here. */
     private boolean sharedLatency;
-    private final Map<String, Custom> custom = new HashMap<>();
+    /** The pushed metrics' figures by name; empty until the first one (most ranges read one or two, or none). */
+    private Map<String, Custom> custom = Map.of();
+
+    /** {@link #custom}, made writable on first use. */
+    private Map<String, Custom> customs() {
+        if (custom.isEmpty() && !(custom instanceof HashMap)) {
+            custom = new HashMap<>();
+        }
+        return custom;
+    }
 
     /** Pushed metric figures over the range. */
     static final class Custom {
@@ -148,7 +157,7 @@ public final class Aggregate {
 
     /** Adds one second's value of a pushed metric: a counter's sum, a gauge's mean over the second. */
     void addCustomSecond(String name, MetricKind kind, double value) {
-        Custom agg = custom.computeIfAbsent(name, n -> new Custom());
+        Custom agg = customs().computeIfAbsent(name, n -> new Custom());
         if (kind == MetricKind.COUNTER) {
             agg.counterSum += value;
         } else {
@@ -159,7 +168,7 @@ public final class Aggregate {
 
     /** The figures of one pushed metric (for the running total's incremental upkeep); created on first use. */
     Custom customFigures(String name) {
-        return custom.computeIfAbsent(name, n -> new Custom());
+        return customs().computeIfAbsent(name, n -> new Custom());
     }
 
     /** A copy of the counts and pushed figures; the latency histogram is shared read-only. */
@@ -167,7 +176,7 @@ public final class Aggregate {
         router();
         Aggregate a = new Aggregate(withLatency);
         a.setRouter(requests, errors, s5xx, connectionSum, userSum, routerSeconds);
-        custom.forEach((name, c) -> a.custom.put(name, c.copy()));
+        custom.forEach((name, c) -> a.customs().put(name, c.copy()));
         if (latency != null) {
             a.shareLatency(latency);
         }
@@ -178,7 +187,7 @@ public final class Aggregate {
         Custom c = custom.get(name);
         if (c == null && source != null) {
             c = source.customRange(name, from, to);
-            custom.put(name, c == null ? ABSENT : c);
+            customs().put(name, c == null ? ABSENT : c);
         }
         return c == ABSENT ? null : c;
     }
