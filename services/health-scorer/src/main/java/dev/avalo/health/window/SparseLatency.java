@@ -68,8 +68,8 @@ final class SparseLatency {
     /**
      * The buckets of {@code h} at the scorer's precision. Each source bucket is mapped by its lowest value, as
      * {@link Histogram#add} does for histograms of another precision. The source's buckets are read in order from its lowest
-     * recorded value until its total count is seen (what iterating its recorded values gives, without an object per step),
-     * into a per-thread buffer, so that the only allocation is the packed result.
+     * recorded value until its total count is seen (what iterating its recorded values gives, without an object per step), into
+     * a per-thread buffer, so that the only allocation is the packed result.
      */
     static long[] of(Histogram h) {
         long total = h.getTotalCount();
