@@ -269,7 +269,7 @@ public final class HealthEngine {
                 st.latest = Reports.toWire(a, settings.confidence());
                 // the next report is due an interval after this one; a canary's first report, when others made theirs in the
                 // same tick, moves its phase (the next report comes up to interval - 1 s earlier, then every interval)
-                long phase = st.lastReport == Long.MIN_VALUE
+                long phase = st.lastReport == Long.MIN_VALUE && settings.reportIntervalSeconds() > 1
                         ? firstReportsThisTick.getAndIncrement() % settings.reportIntervalSeconds()
                         : 0;
                 st.lastReport = nowSecond - phase;
