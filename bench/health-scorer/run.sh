@@ -12,12 +12,17 @@
 #          --ref GIT_REF  also run the same driver against the health-scorer of GIT_REF (e.g. main), for a before/after
 #          --skip-build
 # Takes /work/.bench-lock (BENCH_LOCK to override) around each measured JVM and always removes it; each JVM is stopped after
-# BENCH_MAX_SECONDS (590). Writes results/<date>-<code>.jsonl (one line per round) and regenerates RESULTS.md (report.py).
+# BENCH_MAX_SECONDS (590). BENCH_JAVA_OPTS adds JVM options (e.g. another collector; recorded with the command). Writes results/<date>-<code>.jsonl (one line per round) and regenerates RESULTS.md (report.py).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH="$ROOT/bench/health-scorer"
 ARGS="$*"
+JAVA_OPTS_EXTRA="${BENCH_JAVA_OPTS:-}"
+case "$JAVA_OPTS_EXTRA" in
+    *-XX:+Use*GC*) GC_OPT="" ;; # the options choose the collector
+    *) GC_OPT="-XX:+UseG1GC" ;;
+esac
 CANARIES=10000
 ROUNDS=3
 SECONDS_PER_ROUND=30
@@ -93,12 +98,13 @@ measure() {
     take_lock
     log "$label: $CANARIES canaries, $SPREAD reports, $ROUNDS rounds of $SECONDS_PER_ROUND ticks after $WARMUP warm-up ticks (lock held)"
     local rc=0
-    timeout "$MAX_SECONDS" java "-Xmx$HEAP" -Xms2g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError "-Dbench.code=$label" -cp "$(cat "$out/cp")" \
+    # shellcheck disable=SC2086 # GC_OPT and BENCH_JAVA_OPTS are lists of options
+    timeout "$MAX_SECONDS" java "-Xmx$HEAP" -Xms2g $GC_OPT $JAVA_OPTS_EXTRA -XX:+ExitOnOutOfMemoryError "-Dbench.code=$label" -cp "$(cat "$out/cp")" \
         dev.avalo.bench.health.TickBench --canaries "$CANARIES" --rounds "$ROUNDS" --seconds "$SECONDS_PER_ROUND" \
         --warmup "$WARMUP" --report-spread "$SPREAD" --out "$WORK/$label.jsonl" 2> >(grep -v 'filling windows' >&2) || rc=$?
     release_lock
     if [[ -s "$WORK/$label.jsonl" ]]; then
-        python3 - "$WORK/$label.jsonl" "$result" "bench/health-scorer/run.sh${ARGS:+ $ARGS}" "$(git -C "$ROOT" rev-parse --short HEAD)" \
+        python3 - "$WORK/$label.jsonl" "$result" "${JAVA_OPTS_EXTRA:+BENCH_JAVA_OPTS='$JAVA_OPTS_EXTRA' }bench/health-scorer/run.sh${ARGS:+ $ARGS}" "$(git -C "$ROOT" rev-parse --short HEAD)" \
             "$(git -C "$ROOT" status --porcelain -- services/health-scorer bench/health-scorer | wc -l)" "$label" <<'PY'
 import json, os, platform, subprocess, sys
 src, dst, command, commit, dirty, label = sys.argv[1:7]

@@ -44,10 +44,13 @@ import dev.avalo.health.window.MetricKind;
  * latencies) and pushed business metrics for every canary and stable, then ticked; only {@code engine.tick(now)} is timed.
  * <p>
  * Simulated time, no clock reads in the engine: each simulated second first ingests the second that just ended (not timed),
- * then ticks. Every tick runs every canary's rules; a canary's report (score, gates, rules) is due every 5 s after its first, so
- * the report ticks depend on when the deployments started: {@code --report-spread staggered} starts them over 60 consecutive
- * seconds (the reports fall evenly on the 5 phases), {@code --report-spread synchronized} starts them all at once (every report
- * in the same tick, every 5 s: the worst case, e.g. after a scorer restart).
+ * then ticks. Every tick runs every canary's rules; a canary's report (score, gates, rules) is due every 5 s after its first:
+ * {@code --report-spread staggered} starts the deployments over 60 consecutive seconds and ticks from the first one on (the
+ * reports fall on the 5 phases as the deployments started), {@code --report-spread synchronized} starts them all at once and
+ * ticks from the warm-up on, so every canary makes its first report in the same tick (as after a scorer restart). The engine
+ * spreads canaries that make their first report in the same tick over the phases of the interval (the k-th has its next
+ * report brought forward by k mod 5 s), so from then on about N/5 report in every tick in both modes; the first, all-canary
+ * tick is part of the warm-up and is logged ({@code firstTickMs}) but not in the measured rounds.
  * <p>
  * Output: one JSON line per round on stdout-like file {@code --out}, and a human summary on stderr.
  */
@@ -304,9 +307,17 @@ public final class TickBench {
         long fillNanos = System.nanoTime() - fill0;
         System.err.printf(Locale.ROOT, "bench: %d canaries, windows filled in %.1f s; warming up for %d ticks%n", canaries,
                 fillNanos / 1e9, warmup);
+        double firstTickMs = Double.NaN;
+        int firstTickReports = 0;
         for (; t < firstTick; t++) {
             bench.ingest(t - 1);
-            bench.engine.tick(Instant.ofEpochSecond(t));
+            long t0 = System.nanoTime();
+            int n = bench.engine.tick(Instant.ofEpochSecond(t)).size();
+            if (Double.isNaN(firstTickMs)) {
+                firstTickMs = (System.nanoTime() - t0) / 1e6;
+                firstTickReports = n;
+                System.err.printf(Locale.ROOT, "bench: first warm-up tick %.1f ms, %d reports%n", firstTickMs, n);
+            }
         }
         long heapFull = heapAfterGc(memory);
         System.err.printf(Locale.ROOT, "bench: heap after GC with full windows: %.0f MiB%n", heapFull / 1048576.0);
@@ -359,7 +370,8 @@ public final class TickBench {
                             + "\"ruleTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
                             + "\"reportTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
                             + "\"reports\":%d,\"maxReportsPerTick\":%d,\"reportsWithBreaches\":%d,"
-                            + "\"ingestPerSecondMs\":%.1f,\"heapAfterGcMiB\":%.0f,\"heapFullWindowsMiB\":%.0f,\"fillSeconds\":%.1f}",
+                            + "\"ingestPerSecondMs\":%.1f,\"heapAfterGcMiB\":%.0f,\"heapFullWindowsMiB\":%.0f,\"fillSeconds\":%.1f,"
+                            + "\"firstTickMs\":%.1f,\"firstTickReports\":%d}",
                     r, canaries, System.getProperty("bench.code", "?"), sync ? "synchronized" : "staggered", measured, ms(all.getValueAtPercentile(50)),
                     ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), all.getMean() / 1e6,
                     ms(cpu.getValueAtPercentile(50)), ms(cpu.getValueAtPercentile(99)), cpu.getMean() / 1e6,
@@ -368,7 +380,7 @@ public final class TickBench {
                     ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)), ms(rule.getMaxValue()),
                     report.getTotalCount(), ms(report.getValueAtPercentile(50)), ms(report.getValueAtPercentile(99)),
                     ms(report.getMaxValue()), reports, maxReports, breaching, ms(ingestNanos) / measured,
-                    heap / 1048576.0, heapFull / 1048576.0, fillNanos / 1e9);
+                    heap / 1048576.0, heapFull / 1048576.0, fillNanos / 1e9, firstTickMs, firstTickReports);
             lines.add(line);
             System.err.printf(Locale.ROOT,
                     "bench: round %d (%s): all ticks p50 %.1f ms p99 %.1f ms max %.1f ms (process CPU p50 %.1f ms) | rule ticks %d p50 %.1f p99 %.1f | "

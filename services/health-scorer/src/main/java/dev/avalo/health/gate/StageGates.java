@@ -13,7 +13,6 @@ import dev.avalo.health.stats.TwoProportions;
 import dev.avalo.health.stats.Wilson;
 import dev.avalo.health.window.Aggregate;
 import dev.avalo.health.window.Histograms;
-import dev.avalo.health.window.MetricKind;
 import dev.avalo.health.window.RevisionWindow;
 
 /**
@@ -100,7 +99,7 @@ public final class StageGates {
         double limit = limitPercent / 100.0;
         GateStatus status = p.upper() < limit ? GateStatus.PASS : p.lower() > limit ? GateStatus.FAIL : GateStatus.UNKNOWN;
         return new GateOutcome(gate, status, p.pointPercent(), p.lower() * 100, p.upper() * 100, n,
-                String.format(Locale.ROOT, "%s %.2f%% of %d (%s %.2f–%.2f%%) vs < %s%%", what, p.pointPercent(), n,
+                String.format(Locale.US, "%s %.2f%% of %d (%s %.2f–%.2f%%) vs < %s%%", what, p.pointPercent(), n,
                         wilson.describe(), p.lower() * 100, p.upper() * 100, fmt(limitPercent)));
     }
 
@@ -113,7 +112,7 @@ public final class StageGates {
         double limit = settings.successRatePercent() / 100.0;
         GateStatus status = p.lower() > limit ? GateStatus.PASS : p.upper() < limit ? GateStatus.FAIL : GateStatus.UNKNOWN;
         return new GateOutcome(gate, status, p.pointPercent(), p.lower() * 100, p.upper() * 100, n,
-                String.format(Locale.ROOT, "success rate %.2f%% of %d (%s %.2f–%.2f%%) vs > %s%%", p.pointPercent(), n,
+                String.format(Locale.US, "success rate %.2f%% of %d (%s %.2f–%.2f%%) vs > %s%%", p.pointPercent(), n,
                         wilson.describe(), p.lower() * 100, p.upper() * 100, fmt(settings.successRatePercent())));
     }
 
@@ -129,7 +128,7 @@ public final class StageGates {
         Proportion rank = wilson.interval(Math.round(0.95 * n), n);
         return new GateOutcome(gate, status, h.getValueAtPercentile(95) / 1000.0,
                 h.getValueAtPercentile(rank.lower() * 100) / 1000.0, h.getValueAtPercentile(rank.upper() * 100) / 1000.0,
-                n, String.format(Locale.ROOT, "%d of %d requests slower than %s ms (%s %.2f–%.2f%%, p95 needs < 5%%)",
+                n, String.format(Locale.US, "%d of %d requests slower than %s ms (%s %.2f–%.2f%%, p95 needs < 5%%)",
                         slow, n, fmt(settings.p95Millis()), wilson.describe(), p.lower() * 100, p.upper() * 100));
     }
 
@@ -165,7 +164,7 @@ public final class StageGates {
         double limit = lowerIsBetter ? sv.getAsDouble() * (1 + tol) : sv.getAsDouble() * (1 - tol);
         boolean ok = lowerIsBetter ? cv.getAsDouble() <= limit : cv.getAsDouble() >= limit;
         return new GateOutcome(gate, ok ? GateStatus.PASS : GateStatus.FAIL, cv.getAsDouble(), null, null, null,
-                String.format(Locale.ROOT, "canary %s %s vs stable %s (limit %s %s)", metric, fmt(cv.getAsDouble()),
+                String.format(Locale.US, "canary %s %s vs stable %s (limit %s %s)", metric, fmt(cv.getAsDouble()),
                         fmt(sv.getAsDouble()), lowerIsBetter ? "≤" : "≥", fmt(limit)));
     }
 
@@ -214,18 +213,18 @@ public final class StageGates {
                         + needed + " requests each side (" + c.requests() + " canary, " + s.requests() + " stable)");
             }
             return new GateOutcome(gate, cPer >= limit ? GateStatus.PASS : GateStatus.FAIL, cPer, null, null, c.requests(),
-                    String.format(Locale.ROOT, "revenue per request canary %s vs stable %s (limit ≥ %s; no payment counts,"
+                    String.format(Locale.US, "revenue per request canary %s vs stable %s (limit ≥ %s; no payment counts,"
                             + " point estimate)", fmt(cPer), fmt(sPer), fmt(limit)));
         }
         if (sPer <= 0) {
-            return new GateOutcome(gate, GateStatus.PASS, cPer, null, null, c.requests(), String.format(Locale.ROOT,
+            return new GateOutcome(gate, GateStatus.PASS, cPer, null, null, c.requests(), String.format(Locale.US,
                     "revenue per request canary %s vs stable 0: nothing to fall below", fmt(cPer)));
         }
         if (cPer <= 0) {
             // no canary revenue at all: a failure once the stable's rate makes zero unlikely (P(0) = e^-expected < 0.1 %)
             double expected = ks.getAsDouble() / s.requests() * c.requests();
             GateStatus st = expected > 7 ? GateStatus.FAIL : GateStatus.UNKNOWN;
-            return new GateOutcome(gate, st, 0.0, null, null, c.requests(), String.format(Locale.ROOT,
+            return new GateOutcome(gate, st, 0.0, null, null, c.requests(), String.format(Locale.US,
                     "no revenue from the canary's %d requests (stable %s per request: about %.1f paying requests expected)",
                     c.requests(), fmt(sPer), expected));
         }
@@ -234,7 +233,7 @@ public final class StageGates {
         double lower = ratio * Math.exp(-wilson.z() * se);
         double upper = ratio * Math.exp(wilson.z() * se);
         GateStatus status = lower >= floor ? GateStatus.PASS : upper < floor ? GateStatus.FAIL : GateStatus.UNKNOWN;
-        return new GateOutcome(gate, status, cPer, sPer * lower, sPer * upper, c.requests(), String.format(Locale.ROOT,
+        return new GateOutcome(gate, status, cPer, sPer * lower, sPer * upper, c.requests(), String.format(Locale.US,
                 "revenue per request canary %s vs stable %s: ratio %.3f (%s %.3f–%.3f on %.0f and %.0f payments), limit ≥ %.2f",
                 fmt(cPer), fmt(sPer), ratio, wilson.describe(), lower, upper, kc.getAsDouble(), ks.getAsDouble(), floor));
     }
@@ -257,7 +256,7 @@ public final class StageGates {
             Proportion p = wilson.interval(slow, n);
             GateStatus st = p.upper() < 1 - q ? GateStatus.PASS : p.lower() > 1 - q ? GateStatus.FAIL : GateStatus.UNKNOWN;
             statuses.add(st);
-            detail.append(String.format(Locale.ROOT,
+            detail.append(String.format(Locale.US,
                     "p%d: %.1f%% of canary requests above stable×%.2f = %s ms (%s %.1f–%.1f%%, limit %.0f%%) %s; ",
                     Math.round(q * 100), p.pointPercent(), factor, fmt(ref * factor), wilson.describe(), p.lower() * 100,
                     p.upper() * 100, (1 - q) * 100, st));
@@ -308,14 +307,12 @@ public final class StageGates {
         }
     }
 
+    /**
+     * The last fresh value of the series of the last {@code gaugeStaleSeconds} (each second's value carried forward for as
+     * long): the value of the newest second with one in the last {@code 2 × gaugeStaleSeconds}, read back from the end.
+     */
     private double latest(RevisionWindow w, String name, long end) {
-        double[] values = w.series(name, MetricKind.GAUGE, end - gaugeStaleSeconds, end, gaugeStaleSeconds);
-        for (int i = values.length - 1; i >= 0; i--) {
-            if (!Double.isNaN(values[i])) {
-                return values[i];
-            }
-        }
-        return Double.NaN;
+        return w.latestValue(name, end - 2L * gaugeStaleSeconds, end);
     }
 
     private GateOutcome abComparison(String gate, Aggregate c, Aggregate s) {
@@ -352,11 +349,11 @@ public final class StageGates {
                         : mw.aLower() > settings.abLatencyEffect() ? GateStatus.FAIL : GateStatus.UNKNOWN;
         String detail = (mw == null
                 ? "latency: no timed requests"
-                : String.format(Locale.ROOT,
+                : String.format(Locale.US,
                         "latency: Mann-Whitney U=%.0f, z=%.2f, p(canary slower)=%.4f, A=%.3f (%.3f–%.3f), rank-biserial %.3f, limit A<%.2f → %s",
                         mw.u(), mw.z(), mw.pGreater(), mw.a(), mw.aLower(), mw.aUpper(), mw.rankBiserial(),
                         settings.abLatencyEffect(), latency))
-                + String.format(Locale.ROOT,
+                + String.format(Locale.US,
                         "; errors: canary %.2f%% vs stable %.2f%%, difference %+.2f pp (%.2f–%.2f), z=%.2f, p=%.4f, Cohen's h %.3f, margin %s pp → %s",
                         tp.first().pointPercent(), tp.second().pointPercent(), tp.difference() * 100, tp.lower() * 100,
                         tp.upper() * 100, tp.z(), tp.pGreater(), tp.cohensH(), fmt(settings.abErrorMarginPercent()),
@@ -399,6 +396,6 @@ public final class StageGates {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return String.valueOf((long) v);
         }
-        return String.format(Locale.ROOT, "%.2f", v);
+        return String.format(Locale.US, "%.2f", v);
     }
 }

@@ -28,11 +28,19 @@ public final class RuleBook {
     }
 
     public Round evaluate(List<RuleDefinition> rules, EvaluationContext ctx) {
+        return evaluate(rules, ctx, true);
+    }
+
+    /**
+     * One round; without {@code details} the results carry statuses and "since" only (no sentences), which is all the
+     * every-second check needs: a new breach is then assessed (and described) in full.
+     */
+    public Round evaluate(List<RuleDefinition> rules, EvaluationContext ctx, boolean details) {
         List<RuleResult> results = new ArrayList<>(rules.size());
         List<String> fresh = new ArrayList<>();
         Map<String, Instant> next = new HashMap<>();
         for (RuleDefinition rule : rules) {
-            RuleResult r = evaluator.evaluate(rule, ctx);
+            RuleResult r = evaluator.evaluate(rule, ctx, details);
             if (r.breached()) {
                 Instant earlier = since.get(rule.id());
                 if (earlier == null) {

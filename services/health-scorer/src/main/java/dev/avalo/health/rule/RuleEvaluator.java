@@ -57,19 +57,28 @@ public final class RuleEvaluator {
 
     /** Evaluates {@code rule} at {@code ctx.end()}. */
     public RuleResult evaluate(RuleDefinition rule, EvaluationContext ctx) {
+        return evaluate(rule, ctx, true);
+    }
+
+    /**
+     * Evaluates {@code rule} at {@code ctx.end()}; without {@code details} the result's status and {@code since} are the same,
+     * but the sentence is left empty and a quantile rule's observed value and bounds (which only a report shows) are not
+     * computed: the every-second check of thousands of canaries needs only the statuses.
+     */
+    public RuleResult evaluate(RuleDefinition rule, EvaluationContext ctx, boolean details) {
         Condition c = rule.condition();
         if (c instanceof Threshold t) {
-            return threshold(rule, t, ctx);
+            return threshold(rule, t, ctx, details);
         }
         if (c instanceof CountInWindow w) {
             return count(rule, w.metric(), w.op(), w.value(), (int) w.window().toSeconds(), false, ctx);
         }
-        return relative(rule, (Relative) c, ctx);
+        return relative(rule, (Relative) c, ctx, details);
     }
 
     // ---------------------------------------------------------------- thresholds
 
-    private RuleResult threshold(RuleDefinition rule, Threshold t, EvaluationContext ctx) {
+    private RuleResult threshold(RuleDefinition rule, Threshold t, EvaluationContext ctx, boolean details) {
         RevisionWindow w = ctx.canaryWindow();
         if (w == null) {
             return unknown(rule, t.value(), "no data for canary " + ctx.canary() + " yet");
@@ -78,14 +87,14 @@ public final class RuleEvaluator {
         if (t.sustained() == null) {
             return switch (m.type()) {
                 case RATE, QUANTILE -> proportion(rule, m, t.op(), t.value(), settings.instantWindowSeconds(), false, ctx,
-                        w);
+                        w, details);
                 case GAUGE -> latestGauge(rule, m, t.op(), t.value(), ctx, w);
                 case COUNTER -> count(rule, m, t.op(), t.value(), settings.instantWindowSeconds(), false, ctx);
             };
         }
         int seconds = (int) t.sustained().toSeconds();
         return switch (m.type()) {
-            case RATE, QUANTILE -> proportion(rule, m, t.op(), t.value(), seconds, true, ctx, w);
+            case RATE, QUANTILE -> proportion(rule, m, t.op(), t.value(), seconds, true, ctx, w, details);
             case GAUGE -> sustainedGauge(rule, m, t.op(), t.value(), seconds, ctx, w);
             case COUNTER -> count(rule, m, t.op(), t.value(), seconds, true, ctx);
         };
@@ -98,6 +107,7 @@ public final class RuleEvaluator {
     private static final class Counts {
         private final RevisionWindow w;
         private final boolean quantile;
+        private final Metric metric;
         private final long micros;
         private final int num;
         private final int den;
@@ -106,6 +116,7 @@ public final class RuleEvaluator {
         Counts(RevisionWindow w, Metric m, double threshold) {
             this.w = w;
             this.quantile = m.type() == Type.QUANTILE;
+            this.metric = m;
             this.micros = Math.round(threshold * 1000.0);
             this.num = quantile ? RevisionWindow.NONE : w.column(m.numerator());
             this.den = quantile ? RevisionWindow.NONE : w.column(m.denominator());
@@ -131,6 +142,13 @@ public final class RuleEvaluator {
             long n = 0;
             if (quantile && ks == null) {
                 return new long[]{w.sumAbove(micros, from, to), w.sumTimed(from, to)};
+            }
+            if (ks == null) {
+                // the window keeps the capped numerator and the denominator per block of seconds
+                long[] kn = w.sumRate(metric.numerator(), metric.denominator(), complement, from, to);
+                if (kn != null) {
+                    return kn;
+                }
             }
             for (long t = Math.max(from, to - w.retentionSeconds()); t < to; t++) {
                 int i = w.slotOf(t);
@@ -169,8 +187,37 @@ public final class RuleEvaluator {
         };
     }
 
+    /**
+     * {@link #decide(Proportion, Comparator, double)} for {@code k} of {@code n} at {@code wilson}'s interval, without building
+     * it: the exact bound is computed only when Wilson's bound alone does not settle the comparison (the same answer).
+     */
+    private static Status decide(dev.avalo.health.stats.Wilson wilson, long k, long n, Comparator op, double limit) {
+        if (k < 0 || n < 0 || k > n) {
+            throw new IllegalArgumentException("need 0 <= k <= n, got k=" + k + ", n=" + n);
+        }
+        if (n == 0) {
+            return Status.UNKNOWN;
+        }
+        return switch (op) {
+            case GT -> wilson.lowerPast(k, n, limit, true)
+                    ? Status.BREACHED
+                    : wilson.upperBefore(k, n, limit, false) ? Status.OK : Status.UNKNOWN;
+            case GE -> wilson.lowerPast(k, n, limit, false)
+                    ? Status.BREACHED
+                    : wilson.upperBefore(k, n, limit, true) ? Status.OK : Status.UNKNOWN;
+            case LT -> wilson.upperBefore(k, n, limit, true)
+                    ? Status.BREACHED
+                    : wilson.lowerPast(k, n, limit, false) ? Status.OK : Status.UNKNOWN;
+            case LE -> wilson.upperBefore(k, n, limit, false)
+                    ? Status.BREACHED
+                    : wilson.lowerPast(k, n, limit, true) ? Status.OK : Status.UNKNOWN;
+            case EQ -> (double) k / n == limit ? Status.BREACHED : Status.OK;
+            case NE -> (double) k / n != limit ? Status.BREACHED : Status.OK;
+        };
+    }
+
     private RuleResult proportion(RuleDefinition rule, Metric m, Comparator op, double threshold, int seconds,
-            boolean sustained, EvaluationContext ctx, RevisionWindow w) {
+            boolean sustained, EvaluationContext ctx, RevisionWindow w, boolean details) {
         long end = ctx.end();
         long from = end - seconds;
         if (sustained) {
@@ -185,8 +232,8 @@ public final class RuleEvaluator {
         long k = kn[0];
         long n = kn[1];
         double lim = limit(m, threshold);
-        Proportion p = settings.wilson().interval(k, n);
-        Status status = decide(p, op, lim);
+        Proportion p = details ? settings.wilson().interval(k, n) : null;
+        Status status = details ? decide(p, op, lim) : decide(settings.wilson(), k, n, op, lim);
         String note = "";
         if (status == Status.BREACHED && sustained) {
             // only a breach looks at the slices: the seconds one by one
@@ -206,6 +253,10 @@ public final class RuleEvaluator {
                 note = "; not sustained: the " + res + " s from " + Instant.ofEpochSecond(from + clean)
                         + " were confidently within the threshold";
             }
+        }
+        if (!details) {
+            return new RuleResult(rule, status, null, threshold, null, null, n,
+                    status == Status.BREACHED ? Instant.ofEpochSecond(sustained ? from : end) : null, "");
         }
         Double observed;
         Double lower;
@@ -227,9 +278,9 @@ public final class RuleEvaluator {
             upper = n == 0 ? null : p.upper() * 100.0;
         }
         String what = m.type() == Type.QUANTILE
-                ? String.format(Locale.ROOT, "%d of %d requests slower than %s ms (%s bounds %.2f–%.2f%%, limit %.0f%%)", k,
+                ? String.format(Locale.US, "%d of %d requests slower than %s ms (%s bounds %.2f–%.2f%%, limit %.0f%%)", k,
                         n, fmt(threshold), settings.wilson().describe(), p.lower() * 100, p.upper() * 100, lim * 100)
-                : String.format(Locale.ROOT, "%s %s%% of %d (%s bounds %.2f–%.2f%%)", m.name(),
+                : String.format(Locale.US, "%s %s%% of %d (%s bounds %.2f–%.2f%%)", m.name(),
                         n == 0 ? "n/a" : fmt(p.pointPercent()), n, settings.wilson().describe(), p.lower() * 100,
                         p.upper() * 100);
         Instant since = status == Status.BREACHED ? Instant.ofEpochSecond(sustained ? from : end) : null;
@@ -262,7 +313,9 @@ public final class RuleEvaluator {
     private RuleResult latestGauge(RuleDefinition rule, Metric m, Comparator op, double threshold, EvaluationContext ctx,
             RevisionWindow w) {
         int stale = settings.gaugeStaleSeconds();
-        double v = gaugeScan(w, m, ctx.end() - stale, ctx.end(), x -> true).lastValue();
+        double v = pushedGauge(w, m)
+                ? w.gaugeLast(m.name(), ctx.end() - stale, ctx.end(), stale)
+                : gaugeScan(w, m, ctx.end() - stale, ctx.end(), x -> true).lastValue();
         if (Double.isNaN(v)) {
             return unknown(rule, threshold, "no " + m.name() + " value in the last " + stale + " s");
         }
@@ -280,7 +333,14 @@ public final class RuleEvaluator {
             long seen = first == Long.MAX_VALUE ? 0 : Math.max(0, end - first);
             return unknown(rule, threshold, "observed for " + seen + " s of the " + seconds + " s the rule needs");
         }
-        GaugeScan scan = gaugeScan(w, m, from, end, v -> op.test(v, threshold));
+        DoublePredicate holds = v -> op.test(v, threshold);
+        // usually a value within the threshold comes early: reading stops there
+        GaugeScan scan = pushedGauge(w, m)
+                ? w.gaugeFirstFailing(m.name(), from, end, settings.gaugeStaleSeconds(), holds)
+                : null;
+        if (scan == null) {
+            scan = gaugeScan(w, m, from, end, holds);
+        }
         if (scan.firstFailing() >= 0) {
             return new RuleResult(rule, Status.OK, scan.lastValue(), threshold, null, null, null, null,
                     m.name() + " was " + fmt(scan.firstFailingValue()) + " at "
@@ -299,8 +359,13 @@ public final class RuleEvaluator {
      * A gauge's values per second of {@code [from, to)} (NaN where none was fresh) checked against {@code holds}: pushed values
      * carried forward while fresh, or the routers' figure when the gauge is router-derived and was never pushed.
      */
+    /** True when a gauge's values are the pushed ones (not the routers' figures). */
+    private static boolean pushedGauge(RevisionWindow w, Metric m) {
+        return !ROUTER_DERIVED.contains(m.name()) || w.firstSeen(m.name()) != Long.MAX_VALUE;
+    }
+
     private GaugeScan gaugeScan(RevisionWindow w, Metric m, long from, long to, DoublePredicate holds) {
-        if (!ROUTER_DERIVED.contains(m.name()) || w.firstSeen(m.name()) != Long.MAX_VALUE) {
+        if (pushedGauge(w, m)) {
             return w.gaugeScan(m.name(), from, to, settings.gaugeStaleSeconds(), holds);
         }
         double[] values = new double[(int) (to - from)];
@@ -348,11 +413,18 @@ public final class RuleEvaluator {
         String name = m.name();
         int column = w.column(name);
         boolean router = ROUTER_DERIVED.contains(name);
-        for (long t = Math.max(from, end - w.retentionSeconds()); t < end; t++) {
-            int i = w.slotOf(t);
-            if (i >= 0 && (router ? w.routerAt(i) : w.hasAt(column, i))) {
-                reported[0] = true;
-                sum[0] += w.countAt(column, i);
+        // the window's block sums when it has them (the same sums: whole numbers), else the seconds one by one
+        long[] quick = router ? w.sumRouterCounter(column, from, end) : w.sumCustom(name, from, end);
+        if (quick != null) {
+            sum[0] = quick[0];
+            reported[0] = quick[1] > 0;
+        } else {
+            for (long t = Math.max(from, end - w.retentionSeconds()); t < end; t++) {
+                int i = w.slotOf(t);
+                if (i >= 0 && (router ? w.routerAt(i) : w.hasAt(column, i))) {
+                    reported[0] = true;
+                    sum[0] += w.countAt(column, i);
+                }
             }
         }
         boolean hit = op.test(sum[0], threshold);
@@ -418,7 +490,7 @@ public final class RuleEvaluator {
 
     // ---------------------------------------------------------------- relative
 
-    private RuleResult relative(RuleDefinition rule, Relative r, EvaluationContext ctx) {
+    private RuleResult relative(RuleDefinition rule, Relative r, EvaluationContext ctx, boolean details) {
         RevisionWindow canary = ctx.canaryWindow();
         if (canary == null) {
             return unknown(rule, r.percent(), "no data for canary " + ctx.canary() + " yet");
@@ -433,11 +505,11 @@ public final class RuleEvaluator {
                 return unknown(rule, r.percent(), "no data for stable " + ctx.stable());
             }
             if (m.type() == Type.QUANTILE) {
-                return relativeQuantile(rule, r, canary, stable, from, end);
+                return relativeQuantile(rule, r, canary, stable, from, end, details);
             }
             Aggregate s = stable.counts(from, end);
             if (m.type() == Type.RATE) {
-                return relativeRate(rule, r, canary, s, from, end);
+                return relativeRate(rule, r, canary, s, from, end, details);
             }
             Aggregate c = canary.counts(from, end);
             OptionalDouble cv = level(m, c, seconds);
@@ -455,7 +527,7 @@ public final class RuleEvaluator {
                 cval /= share;
                 sval /= 1.0 - share;
             }
-            return changeResult(rule, r, cval, sval, "per traffic share vs stable over " + seconds + " s", from);
+            return changeResult(rule, r, cval, sval, "per traffic share vs stable over " + seconds + " s", from, details);
         }
         // baseline: service totals against the stable just before the deployment
         if (ctx.baseline() == null) {
@@ -504,11 +576,11 @@ public final class RuleEvaluator {
             }
             current = v.getAsDouble();
         }
-        return changeResult(rule, r, current, base.getAsDouble(), "vs the pre-deployment baseline", from);
+        return changeResult(rule, r, current, base.getAsDouble(), "vs the pre-deployment baseline", from, details);
     }
 
     private RuleResult changeResult(RuleDefinition rule, Relative r, double current, double reference, String how,
-            long from) {
+            long from, boolean details) {
         if (reference <= 0) {
             return unknown(rule, r.percent(), "reference value is " + fmt(reference));
         }
@@ -517,13 +589,15 @@ public final class RuleEvaluator {
         boolean hit = r.op().test(signed, r.percent());
         return new RuleResult(rule, hit ? Status.BREACHED : Status.OK, signed, r.percent(), null, null, null,
                 hit ? Instant.ofEpochSecond(from) : null,
-                String.format(Locale.ROOT, "%s %s %.1f%% (%s vs %s) %s", r.metric().name(),
-                        r.direction() == Direction.INCREASE ? "increase" : "drop", signed, fmt(current), fmt(reference),
-                        how));
+                !details
+                        ? ""
+                        : String.format(Locale.US, "%s %s %.1f%% (%s vs %s) %s", r.metric().name(),
+                                r.direction() == Direction.INCREASE ? "increase" : "drop", signed, fmt(current), fmt(reference),
+                                how));
     }
 
     private RuleResult relativeQuantile(RuleDefinition rule, Relative r, RevisionWindow canary, RevisionWindow stableWindow,
-            long from, long end) {
+            long from, long end, boolean details) {
         Metric m = r.metric();
         Aggregate stable = stableWindow.counts(from, end);
         OptionalDouble reference = stable.requests() < settings.minReferenceRequests()
@@ -540,9 +614,15 @@ public final class RuleEvaluator {
         // with the stable's median are counted in it rather than second by second
         Histogram h = canary.aggregate(from, end).latency();
         long[] kn = {Histograms.countAbove(h, limitMicros), h.getTotalCount()};
-        Proportion p = settings.wilson().interval(kn[0], kn[1]);
         double shareLimit = 1.0 - m.quantile();
-        Status status = decide(p, r.direction() == Direction.INCREASE ? Comparator.GT : Comparator.LT, shareLimit);
+        Comparator cmp = r.direction() == Direction.INCREASE ? Comparator.GT : Comparator.LT;
+        if (!details) {
+            Status quick = decide(settings.wilson(), kn[0], kn[1], cmp, shareLimit);
+            return new RuleResult(rule, quick, null, r.percent(), null, null, kn[1],
+                    quick == Status.BREACHED ? Instant.ofEpochSecond(from) : null, "");
+        }
+        Proportion p = settings.wilson().interval(kn[0], kn[1]);
+        Status status = decide(p, cmp, shareLimit);
         double[] q = quantileBounds(h, m.quantile());
         Double observed = null;
         Double lower = null;
@@ -557,7 +637,7 @@ public final class RuleEvaluator {
         }
         return new RuleResult(rule, status, observed, r.percent(), lower, upper, kn[1],
                 status == Status.BREACHED ? Instant.ofEpochSecond(from) : null,
-                String.format(Locale.ROOT,
+                String.format(Locale.US,
                         "%d of %d canary requests slower than %s ms (stable %s %s ms %s %s%%), %s bounds %.1f–%.1f%%",
                         kn[0], kn[1], fmt(ref * factor), m.name(), fmt(ref),
                         r.direction() == Direction.INCREASE ? "+" : "−", fmt(r.percent()), settings.wilson().describe(),
@@ -565,7 +645,7 @@ public final class RuleEvaluator {
     }
 
     private RuleResult relativeRate(RuleDefinition rule, Relative r, RevisionWindow canary, Aggregate stable, long from,
-            long end) {
+            long end, boolean details) {
         Metric m = r.metric();
         OptionalDouble sr = rate(m, stable);
         long stableN = (long) stable.count(m.denominator()).orElse(0);
@@ -577,14 +657,20 @@ public final class RuleEvaluator {
         double factor = r.direction() == Direction.INCREASE ? 1.0 + r.percent() / 100.0 : 1.0 - r.percent() / 100.0;
         double lim = ref * factor;
         long[] kn = new Counts(canary, m, 0).sum(from, end, null, null);
+        Comparator cmp = r.direction() == Direction.INCREASE ? Comparator.GT : Comparator.LT;
+        if (!details) {
+            Status quick = decide(settings.wilson(), kn[0], kn[1], cmp, lim);
+            return new RuleResult(rule, quick, null, r.percent(), null, null, kn[1],
+                    quick == Status.BREACHED ? Instant.ofEpochSecond(from) : null, "");
+        }
         Proportion p = settings.wilson().interval(kn[0], kn[1]);
-        Status status = decide(p, r.direction() == Direction.INCREASE ? Comparator.GT : Comparator.LT, lim);
+        Status status = decide(p, cmp, lim);
         Double observed = kn[1] == 0 || ref == 0
                 ? null
                 : (r.direction() == Direction.INCREASE ? 1 : -1) * (p.point() - ref) / ref * 100.0;
         return new RuleResult(rule, status, observed, r.percent(), p.n() == 0 ? null : p.lower() * 100,
                 p.n() == 0 ? null : p.upper() * 100, kn[1], status == Status.BREACHED ? Instant.ofEpochSecond(from) : null,
-                String.format(Locale.ROOT, "canary %s %s%% of %d vs stable %s%%, limit %s%%", m.name(),
+                String.format(Locale.US, "canary %s %s%% of %d vs stable %s%%, limit %s%%", m.name(),
                         kn[1] == 0 ? "n/a" : fmt(p.pointPercent()), kn[1], fmt(ref * 100), fmt(lim * 100)));
     }
 
@@ -611,10 +697,13 @@ public final class RuleEvaluator {
         return new RuleResult(rule, Status.UNKNOWN, null, threshold, null, null, null, null, why);
     }
 
+    // sentences are formatted with Locale.US: the same digits, point and minus sign as Locale.ROOT (no grouping is used), and
+    // java.util.Formatter takes its fast path for US instead of building DecimalFormatSymbols for every number
+
     static String fmt(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return String.valueOf((long) v);
         }
-        return String.format(Locale.ROOT, "%.2f", v);
+        return String.format(Locale.US, "%.2f", v);
     }
 }

@@ -1,10 +1,6 @@
 package dev.avalo.health.stats;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
@@ -38,28 +34,31 @@ public final class MannWhitney {
         if (n1 == 0 || n2 == 0) {
             return null;
         }
-        List<long[]> va = values(a);
-        List<long[]> vb = values(b);
+        long[][] buffers = BUFFERS.get();
+        long[] va = buffers[0] = values(a, buffers[0]);
+        long[] vb = buffers[1] = values(b, buffers[1]);
+        int sa = (int) va[0];
+        int sb = (int) vb[0];
         double rankSumA = 0;
         double tieTerm = 0;
         double rank = 0;
         int i = 0;
         int j = 0;
-        while (i < va.size() || j < vb.size()) {
+        while (i < sa || j < sb) {
             long value;
-            if (j >= vb.size() || (i < va.size() && va.get(i)[0] <= vb.get(j)[0])) {
-                value = va.get(i)[0];
+            if (j >= sb || (i < sa && va[1 + 2 * i] <= vb[1 + 2 * j])) {
+                value = va[1 + 2 * i];
             } else {
-                value = vb.get(j)[0];
+                value = vb[1 + 2 * j];
             }
             double ca = 0;
             double cb = 0;
-            if (i < va.size() && va.get(i)[0] == value) {
-                ca = va.get(i)[1];
+            if (i < sa && va[1 + 2 * i] == value) {
+                ca = va[2 + 2 * i];
                 i++;
             }
-            if (j < vb.size() && vb.get(j)[0] == value) {
-                cb = vb.get(j)[1];
+            if (j < sb && vb[1 + 2 * j] == value) {
+                cb = vb[2 + 2 * j];
                 j++;
             }
             double t = ca + cb;
@@ -90,11 +89,43 @@ public final class MannWhitney {
         return new Result(n1, n2, u, zScore, p, effect, Math.max(0, effect - z * se), Math.min(1, effect + z * se));
     }
 
-    private static List<long[]> values(Histogram h) {
-        List<long[]> out = new ArrayList<>();
-        for (HistogramIterationValue v : h.recordedValues()) {
-            out.add(new long[]{h.highestEquivalentValue(v.getValueIteratedTo()), v.getCountAtValueIteratedTo()});
+    /**
+     * The recorded values of {@code h} in order, as {@code [pairs, value0, count0, value1, count1, …]} with each value the
+     * highest equivalent value of its bucket: what iterating {@link Histogram#recordedValues()} gives, read bucket by bucket
+     * from the lowest recorded value up to the total count (the iterator walks every bucket from zero and builds an object per
+     * step).
+     */
+    static long[] values(Histogram h) {
+        return values(h, new long[33]);
+    }
+
+    /** Per thread: the buffers {@link #compare} reads the two histograms into. */
+    private static final ThreadLocal<long[][]> BUFFERS = ThreadLocal.withInitial(() -> new long[][]{new long[4097],
+            new long[4097]});
+
+    /** {@link #values(Histogram)} into {@code out}, or into a larger copy when it is too small (returned either way). */
+    static long[] values(Histogram h, long[] out) {
+        long total = h.getTotalCount();
+        long max = h.getMaxValue();
+        long lowest = h.getMinNonZeroValue() == Long.MAX_VALUE ? 0 : h.lowestEquivalentValue(h.getMinNonZeroValue());
+        int n = 0;
+        long seen = 0;
+        long v = 0;
+        while (seen < total && v <= max) {
+            long c = h.getCountAtValue(v);
+            if (c != 0) {
+                if (2 * n + 3 > out.length) {
+                    out = java.util.Arrays.copyOf(out, out.length * 2 + 1);
+                }
+                out[1 + 2 * n] = h.highestEquivalentValue(v);
+                out[2 + 2 * n] = c;
+                n++;
+                seen += c;
+            }
+            // nothing but zero lies below the lowest non-zero value
+            v = Math.max(h.nextNonEquivalentValue(v), lowest);
         }
+        out[0] = n;
         return out;
     }
 }

@@ -73,19 +73,8 @@ public final class Wilson {
             return new Proportion(0, 0, Double.NaN, 0.0, 1.0);
         }
         double p = (double) k / n;
-        double z2 = z * z;
-        double denominator = 1.0 + z2 / n;
-        double centre = (p + z2 / (2.0 * n)) / denominator;
-        double half = z * Math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denominator;
-        double lower = k == 0 ? 0.0 : Math.max(0.0, centre - half);
-        double upper = k == n ? 1.0 : Math.min(1.0, centre + half);
-        long smallCount = n <= 50 ? 2 : 3;
-        if (k >= 1 && k <= smallCount) {
-            lower = Math.min(lower, poissonLower(k) / (2.0 * n));
-        }
-        if (n - k >= 1 && n - k <= smallCount) {
-            upper = Math.max(upper, 1.0 - poissonLower(n - k) / (2.0 * n));
-        }
+        double lower = cheapLower(k, n);
+        double upper = cheapUpper(k, n);
         if (Math.min(k, n - k) <= EXACT_UP_TO) {
             if (k >= 1) {
                 lower = Math.min(lower, exactLower(k, n));
@@ -95,6 +84,106 @@ public final class Wilson {
             }
         }
         return new Proportion(k, n, p, lower, upper);
+    }
+
+    /** Wilson's lower bound with the small-count modification (before the exact bound), for {@code n > 0}. */
+    private double cheapLower(long k, long n) {
+        double p = (double) k / n;
+        double z2 = z * z;
+        double denominator = 1.0 + z2 / n;
+        double centre = (p + z2 / (2.0 * n)) / denominator;
+        double half = z * Math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denominator;
+        double lower = k == 0 ? 0.0 : Math.max(0.0, centre - half);
+        long smallCount = n <= 50 ? 2 : 3;
+        if (k >= 1 && k <= smallCount) {
+            lower = Math.min(lower, poissonLower(k) / (2.0 * n));
+        }
+        return lower;
+    }
+
+    /** Wilson's upper bound with the small-count modification (before the exact bound), for {@code n > 0}. */
+    private double cheapUpper(long k, long n) {
+        double p = (double) k / n;
+        double z2 = z * z;
+        double denominator = 1.0 + z2 / n;
+        double centre = (p + z2 / (2.0 * n)) / denominator;
+        double half = z * Math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denominator;
+        double upper = k == n ? 1.0 : Math.min(1.0, centre + half);
+        long smallCount = n <= 50 ? 2 : 3;
+        if (n - k >= 1 && n - k <= smallCount) {
+            upper = Math.max(upper, 1.0 - poissonLower(n - k) / (2.0 * n));
+        }
+        return upper;
+    }
+
+    /**
+     * Whether the lower bound of {@link #interval}{@code (k, n)} is above {@code limit} (at or above it when not
+     * {@code strict}), for {@code 0 ≤ k ≤ n}, {@code n > 0}: the same answer, but the exact bound (an inverse Beta, for small
+     * counts) is computed only when Wilson's bound alone does not settle it — the bound is the lesser of the two.
+     */
+    public boolean lowerPast(long k, long n, double limit, boolean strict) {
+        double cheap = cheapLower(k, n);
+        if (strict ? !(cheap > limit) : !(cheap >= limit)) {
+            return false;
+        }
+        if (Math.min(k, n - k) <= EXACT_UP_TO && k >= 1) {
+            int side = exactLowerVersus(k, n, limit);
+            if (side != 0) {
+                return side > 0;
+            }
+            double exact = exactLower(k, n);
+            return strict ? exact > limit : exact >= limit;
+        }
+        return true;
+    }
+
+    /**
+     * Whether the upper bound of {@link #interval}{@code (k, n)} is below {@code limit} (at or below it when not
+     * {@code strict}), for {@code 0 ≤ k ≤ n}, {@code n > 0}; like {@link #lowerPast}, the exact bound only when needed (the
+     * bound is the greater of the two).
+     */
+    public boolean upperBefore(long k, long n, double limit, boolean strict) {
+        double cheap = cheapUpper(k, n);
+        if (strict ? !(cheap < limit) : !(cheap <= limit)) {
+            return false;
+        }
+        if (Math.min(k, n - k) <= EXACT_UP_TO && n - k >= 1) {
+            // the upper bound 1 − exactLower(n − k, n) is below limit where exactLower(n − k, n) is above 1 − limit
+            int side = exactLowerVersus(n - k, n, 1.0 - limit);
+            if (side != 0) {
+                return side > 0;
+            }
+            double exact = 1.0 - exactLower(n - k, n);
+            return strict ? exact < limit : exact <= limit;
+        }
+        return true;
+    }
+
+    /**
+     * How far from {@code t} a decision by the distribution function stays: far more than the inverse's accuracy (the solver
+     * finds the bound to 1e-9).
+     */
+    private static final double MARGIN = 1e-6;
+
+    /**
+     * Where {@link #exactLower}{@code (k, n)} lies against {@code t}, told by the Beta distribution function at {@code t ∓}
+     * {@value #MARGIN} (one or two evaluations instead of the inverse's many): 1 when the bound is above {@code t + MARGIN} (so
+     * above {@code t}, and its complement below {@code 1 − t}, whatever the inverse's rounding), −1 when it is below
+     * {@code t − MARGIN}, 0 when it is closer than that or already kept (the caller then compares the bound itself).
+     */
+    private int exactLowerVersus(long k, long n, double t) {
+        if (exactLower.containsKey(k << 40 | n)) {
+            return 0;
+        }
+        double p = (1.0 - confidence) / 2.0;
+        BetaDistribution beta = new BetaDistribution(null, k, n - k + 1.0);
+        if (t - MARGIN > 0 && beta.cumulativeProbability(t - MARGIN) > p) {
+            return -1; // the p-quantile is below t − MARGIN
+        }
+        if (t + MARGIN < 1 && beta.cumulativeProbability(t + MARGIN) < p) {
+            return 1; // the p-quantile is above t + MARGIN
+        }
+        return 0;
     }
 
     /** The Clopper-Pearson lower bound for {@code k ≥ 1} events in {@code n}: {@code Beta(α/2; k, n − k + 1)}. */

@@ -86,9 +86,12 @@ public final class Assessor {
         return now.getEpochSecond() - settings.settleSeconds() + 1;
     }
 
-    /** Evaluates the rules only (the every-second check); returns the round. */
+    /**
+     * Evaluates the rules only (the every-second check); returns the round, whose results carry statuses and "since" but no
+     * sentences (a new breach is assessed in full at once).
+     */
     public RuleBook.Round checkRules(ServiceWindows windows, LiveCanary canary, List<RuleDefinition> ruleSet, Instant now) {
-        return rules.evaluate(ruleSet, context(windows, canary, now));
+        return rules.evaluate(ruleSet, context(windows, canary, now), false);
     }
 
     /** A full assessment: rules, score, gates, verdict. */
@@ -206,7 +209,7 @@ public final class Assessor {
                     ? p.upper() < 1.0 - q
                     : p.upper() <= 1.0 - q);
             if (!cleared) {
-                out.add(String.format(java.util.Locale.ROOT,
+                out.add(String.format(java.util.Locale.US,
                         "rule %s not cleared over the stage: %d of %d canary requests slower than %.1f ms (stable %s %.1f "
                                 + "ms + %s%%), %s bounds %.1f–%.1f%%, limit %.0f%%",
                         rule.id(), k, n, limitMillis, r.metric().name(), ref, fmtPercent(r.percent()),
@@ -274,8 +277,26 @@ public final class Assessor {
     /** The upper bound of a Poisson mean after {@code k} events, one-sided at the breach bound's level. */
     private double poissonUpper(long k) {
         double alpha = 1.0 - evaluator.settings().wilson().confidence();
-        return new ChiSquaredDistribution(null, 2.0 * k + 2.0).inverseCumulativeProbability(1.0 - alpha / 2.0) / 2.0;
+        // a function of k and the level only, and costly (a distribution with its own random generator, an inverse by a
+        // solver): kept for every canary's assessor
+        PoissonKey key = new PoissonKey(k, alpha);
+        Double cached = POISSON_UPPER.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        double bound = new ChiSquaredDistribution(null, 2.0 * k + 2.0).inverseCumulativeProbability(1.0 - alpha / 2.0)
+                / 2.0;
+        if (POISSON_UPPER.size() >= 1 << 16) {
+            POISSON_UPPER.clear();
+        }
+        POISSON_UPPER.put(key, bound);
+        return bound;
     }
+
+    private record PoissonKey(long k, double alpha) {
+    }
+
+    private static final java.util.Map<PoissonKey, Double> POISSON_UPPER = new java.util.concurrent.ConcurrentHashMap<>();
 
     private double[] quantileBounds(Aggregate c) {
         long n = c.latency().getTotalCount();

@@ -196,6 +196,7 @@ public final class HealthEngine {
      */
     public List<HealthReport> tick(Instant now) {
         long nowSecond = now.getEpochSecond();
+        firstReportsThisTick.set(0);
         State[] all = states.values().toArray(State[]::new);
         HealthReport[] due = new HealthReport[all.length];
         boolean[] idle = new boolean[all.length];
@@ -233,6 +234,15 @@ public final class HealthEngine {
         return reports;
     }
 
+    /**
+     * First reports made in the current tick: the k-th canary to make its first report in a tick has its next report brought
+     * forward by {@code k mod interval} seconds, so canaries seen for the first time together (a scorer restart, deployments
+     * started in the same second) report on all the seconds of the interval rather than all in one tick every interval. The
+     * first canary of a tick (the only one, in the common case) keeps the plain cadence: first report at once, then every
+     * interval.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger firstReportsThisTick = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Services from which a tick is spread over the cores. */
     private static final int PARALLEL_FROM = 256;
 
@@ -257,7 +267,12 @@ public final class HealthEngine {
             if (assess) {
                 Assessment a = st.assessor.assess(st.windows, c, ruleSet, view, now);
                 st.latest = Reports.toWire(a, settings.confidence());
-                st.lastReport = nowSecond;
+                // the next report is due an interval after this one; a canary's first report, when others made theirs in the
+                // same tick, moves its phase (the next report comes up to interval - 1 s earlier, then every interval)
+                long phase = st.lastReport == Long.MIN_VALUE && settings.reportIntervalSeconds() > 1
+                        ? firstReportsThisTick.getAndIncrement() % settings.reportIntervalSeconds()
+                        : 0;
+                st.lastReport = nowSecond - phase;
                 report = st.latest;
             }
         }

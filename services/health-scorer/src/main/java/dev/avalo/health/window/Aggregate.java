@@ -21,7 +21,16 @@ public final class Aggregate {
     private Histogram latency;
     /** True when {@link #latency} belongs to the window (a cached range or the running total): never written here. */
     private boolean sharedLatency;
-    private final Map<String, Custom> custom = new HashMap<>();
+    /** The pushed metrics' figures by name; empty until the first one (most ranges read one or two, or none). */
+    private Map<String, Custom> custom = Map.of();
+
+    /** {@link #custom}, made writable on first use. */
+    private Map<String, Custom> customs() {
+        if (custom.isEmpty() && !(custom instanceof HashMap)) {
+            custom = new HashMap<>();
+        }
+        return custom;
+    }
 
     /** Pushed metric figures over the range. */
     static final class Custom {
@@ -48,6 +57,8 @@ public final class Aggregate {
     private final RevisionWindow source;
     private final long from;
     private final long to;
+    /** For a lazy range: whether the router sums were read from the window yet (on first use: many callers need none). */
+    private boolean routerRead = true;
 
     public Aggregate() {
         this(true);
@@ -70,10 +81,20 @@ public final class Aggregate {
         this.source = source;
         this.from = from;
         this.to = to;
+        this.routerRead = false;
+    }
+
+    /** Reads a lazy range's router sums from its window on first use (the window must not have changed since). */
+    private void router() {
+        if (!routerRead) {
+            routerRead = true;
+            source.routerSums(this, from, to);
+        }
     }
 
     /** Sets the router sums (lazy ranges and copies). */
     void setRouter(long requests, long errors, long s5xx, long connections, long users, int routerSeconds) {
+        this.routerRead = true;
         this.requests = requests;
         this.errors = errors;
         this.s5xx = s5xx;
@@ -136,7 +157,7 @@ public final class Aggregate {
 
     /** Adds one second's value of a pushed metric: a counter's sum, a gauge's mean over the second. */
     void addCustomSecond(String name, MetricKind kind, double value) {
-        Custom agg = custom.computeIfAbsent(name, n -> new Custom());
+        Custom agg = customs().computeIfAbsent(name, n -> new Custom());
         if (kind == MetricKind.COUNTER) {
             agg.counterSum += value;
         } else {
@@ -147,14 +168,15 @@ public final class Aggregate {
 
     /** The figures of one pushed metric (for the running total's incremental upkeep); created on first use. */
     Custom customFigures(String name) {
-        return custom.computeIfAbsent(name, n -> new Custom());
+        return customs().computeIfAbsent(name, n -> new Custom());
     }
 
     /** A copy of the counts and pushed figures; the latency histogram is shared read-only. */
     Aggregate snapshot() {
+        router();
         Aggregate a = new Aggregate(withLatency);
         a.setRouter(requests, errors, s5xx, connectionSum, userSum, routerSeconds);
-        custom.forEach((name, c) -> a.custom.put(name, c.copy()));
+        custom.forEach((name, c) -> a.customs().put(name, c.copy()));
         if (latency != null) {
             a.shareLatency(latency);
         }
@@ -165,7 +187,7 @@ public final class Aggregate {
         Custom c = custom.get(name);
         if (c == null && source != null) {
             c = source.customRange(name, from, to);
-            custom.put(name, c == null ? ABSENT : c);
+            customs().put(name, c == null ? ABSENT : c);
         }
         return c == ABSENT ? null : c;
     }
@@ -188,6 +210,8 @@ public final class Aggregate {
 
     /** Adds every figure of {@code other}. */
     void add(Aggregate other) {
+        router();
+        other.router();
         requests += other.requests;
         errors += other.errors;
         s5xx += other.s5xx;
@@ -207,19 +231,23 @@ public final class Aggregate {
     }
 
     public long requests() {
+        router();
         return requests;
     }
 
     public long errors() {
+        router();
         return errors;
     }
 
     public long http5xx() {
+        router();
         return s5xx;
     }
 
     /** Seconds in the range for which at least one router reported. */
     public int routerSeconds() {
+        router();
         return routerSeconds;
     }
 
@@ -238,6 +266,7 @@ public final class Aggregate {
 
     /** Requests per second over the seconds routers reported. */
     public OptionalDouble requestsPerSecond(int rangeSeconds) {
+        router();
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) requests / rangeSeconds);
     }
 
@@ -246,11 +275,13 @@ public final class Aggregate {
      * reported counts as none: routers report a revision only when it had traffic).
      */
     public OptionalDouble meanConnections(int rangeSeconds) {
+        router();
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) connectionSum / rangeSeconds);
     }
 
     /** Mean of the routers' summed distinct users per second of a range of {@code rangeSeconds}. */
     public OptionalDouble meanUsers(int rangeSeconds) {
+        router();
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) userSum / rangeSeconds);
     }
 
@@ -277,6 +308,7 @@ public final class Aggregate {
      * pushed counters when one arrived; empty otherwise.
      */
     public OptionalDouble count(String name) {
+        router();
         return switch (name) {
             case "requests" -> routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(requests);
             case "errors" -> routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(errors);

@@ -62,7 +62,8 @@ public final class Histograms {
         if (value >= h.getMaxValue()) {
             return 0;
         }
-        long atOrBelow = h.getCountBetweenValues(0, value);
-        return h.getTotalCount() - atOrBelow;
+        // the buckets above value's, read from the top: fewer than those from zero up for a threshold past the median (the
+        // counts add up to the total count, so this is the total less the count at or below value)
+        return h.getCountBetweenValues(h.nextNonEquivalentValue(value), h.getMaxValue());
     }
 }

@@ -19,7 +19,10 @@ import org.HdrHistogram.Histogram;
  * figure, indexed by slot) rather than an object per second, so a rule's sum over minutes is a tight loop without lookups or
  * allocation. Latencies are kept per second as their non-empty buckets ({@link SparseLatency}), and incrementally:
  * <ul>
- * <li>per latency threshold a rule uses ({@link #sumAbove}), the count of slower requests per second, kept at ingestion;</li>
+ * <li>sums per block of {@value #BLOCK} seconds of the per-second quantities that rules sum over minutes (requests, errors,
+ * timed requests, requests slower than each latency threshold a rule uses, a rate's capped numerator and its denominator,
+ * pushed counters and gauges), kept at ingestion and eviction ({@link Summed}), so a sum over 5 minutes reads some 20 blocks
+ * and at most {@code 2 × (BLOCK − 1)} seconds at its ends instead of 300 seconds;</li>
  * <li>a few merged histograms of recently asked ranges (the 5-minute score and relative-rule windows), moved second by second
  * by adding the entering and removing the leaving seconds' buckets, and updated when a late sample arrives
  * ({@link RangeHistograms});</li>
@@ -29,13 +32,13 @@ import org.HdrHistogram.Histogram;
  */
 public final class RevisionWindow {
 
-    /** Latency thresholds kept per second at most; further thresholds are answered by scanning the seconds' buckets. */
-    static final int MAX_THRESHOLDS = 8;
     /** Merged range histograms kept at most. */
     static final int MAX_RANGES = 3;
 
     private final String revision;
     private final int len;
+    /** Blocks in the ring of a {@link Summed} column: every block a range within the ring's length can reach, and two more. */
+    private final int blocks;
     /** The second each slot holds, {@link Long#MIN_VALUE} for never written. */
     private final long[] sec;
     private final long[] requests;
@@ -49,7 +52,19 @@ public final class RevisionWindow {
     private final long[][] latency;
     private final Map<String, CustomColumn> custom = new HashMap<>();
     private final List<CustomColumn> customColumns = new ArrayList<>();
-    private final List<Threshold> thresholds = new ArrayList<>();
+    /** The fixed summed columns (router figures), then the derived ones in order of first use. */
+    private final List<Summed> summed = new ArrayList<>();
+    /** The derived summed columns, found by their key (a linear search of a few entries: no key objects built). */
+    private final List<Summed> derived = new ArrayList<>();
+    private final Summed requestsSum;
+    private final Summed errorsSum;
+    private final Summed s5xxSum;
+    private final Summed connectionsSum;
+    private final Summed usersSum;
+    private final Summed timedSum;
+    private final Summed routerSecondsSum;
+    /** Scratch for the values of the summed columns of a slot before it changes. */
+    private long[] before = new long[16];
     private final RangeHistograms ranges = new RangeHistograms(MAX_RANGES, this::addSeconds);
     private long firstRouterSecond = Long.MAX_VALUE;
     private long newestSecond = Long.MIN_VALUE;
@@ -103,14 +118,282 @@ public final class RevisionWindow {
     private static final int COUNTER = 1;
     private static final int GAUGE = 2;
 
-    /** Requests slower than {@code micros}, per slot. */
-    private static final class Threshold {
-        final long micros;
-        final long[] above;
+    /** Seconds per block of a {@link Summed} column. */
+    static final int BLOCK = 16;
+    /** Derived summed columns kept at most; further quantities are answered by scanning the seconds. */
+    static final int MAX_DERIVED = 40;
+    /** Largest magnitude of a pushed value kept in a summed column: 660 of them still add up exactly in a double. */
+    private static final double MAX_EXACT = 0x1p43;
 
-        Threshold(long micros, int len) {
+    /**
+     * A per-second quantity of the held seconds (a function of the slot's figures) with its sum per block of {@link #BLOCK}
+     * seconds (block {@code b} is the seconds {@code [b × BLOCK, (b + 1) × BLOCK)}). A block's sum is exactly the sum of the
+     * values of its seconds still held by their slot: a second's change is added at ingestion and its value removed when its
+     * slot is taken over. The block ring is long enough that a block whose seconds may be asked for is never displaced by
+     * another; a block whose sum belongs to another block (only seconds no range reaches any more, or never written) is summed
+     * second by second. A range sum therefore equals a scan of the held seconds. Pushed (double) values are kept only while
+     * every value is a whole number below 2^43, so that their sums are exact and equal to a scan's in any order; otherwise
+     * {@link #exact} turns false and callers scan.
+     */
+    private abstract class Summed {
+        final long[] block = new long[blocks];
+        final long[] blockId = new long[blocks];
+        boolean exact = true;
+        /** A derived column's key (see {@link #derived}). */
+        int type;
+        String a;
+        String b;
+        long x;
+
+        Summed() {
+            Arrays.fill(blockId, Long.MIN_VALUE);
+        }
+
+        /** The value of slot {@code i} (for the second it holds). */
+        abstract long at(int i);
+
+        /**
+         * Whether a router sample ({@code name} null) or a value of the pushed metric {@code name} can change {@link #at}.
+         */
+        boolean dependsOn(String name) {
+            return name == null;
+        }
+
+        /** Adds {@code delta} to the block of {@code second}, claiming its ring position for that block when older. */
+        final void add(long second, long delta) {
+            long b = Math.floorDiv(second, (long) BLOCK);
+            int j = (int) Math.floorMod(b, (long) blocks);
+            if (blockId[j] != b) {
+                if (blockId[j] > b) {
+                    return; // a newer block holds the position: this second is no longer reachable through it
+                }
+                blockId[j] = b;
+                block[j] = 0;
+            }
+            block[j] += delta;
+        }
+
+        /** Claims ring position {@code j} for block {@code b} (a second of it was taken into the ring), unless it holds it. */
+        final void claim(long b, int j) {
+            if (blockId[j] < b) {
+                blockId[j] = b;
+                block[j] = 0;
+            }
+        }
+
+        /** Adds {@code delta} to block {@code b} at position {@code j} (claimed when its second was taken into the ring). */
+        final void addAt(long b, int j, long delta) {
+            if (blockId[j] == b) {
+                block[j] += delta;
+            }
+        }
+
+        /** Removes the value of slot {@code i}, of block {@code b} at position {@code j}, before the slot is taken over. */
+        final void removeAt(int i, long b, int j) {
+            if (blockId[j] == b) {
+                block[j] -= at(i);
+            }
+        }
+
+        /** The sum of the held seconds of {@code [from, to)}, a range within one block. */
+        private long held(long from, long to) {
+            long sum = 0;
+            int i = ring(from);
+            for (long t = from; t < to; t++) {
+                if (sec[i] == t) {
+                    sum += at(i);
+                }
+                if (++i == len) {
+                    i = 0;
+                }
+            }
+            return sum;
+        }
+
+        /**
+         * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: whole blocks from their sums, a
+         * block the range covers in part second by second, or as its sum less the seconds outside the range when fewer.
+         */
+        final long sum(long from, long to) {
+            long t = start(from, to);
+            if (t >= to) {
+                return 0;
+            }
+            long sum = 0;
+            long b = Math.floorDiv(t, (long) BLOCK);
+            int j = (int) Math.floorMod(b, (long) blocks);
+            long first = b * BLOCK;
+            while (t < to) {
+                long end = first + BLOCK;
+                long e = Math.min(end, to);
+                boolean kept = blockId[j] == b;
+                if (kept && t == first && e == end) {
+                    sum += block[j];
+                } else if (kept && e - t > BLOCK / 2) {
+                    sum += block[j] - held(first, t) - held(e, end);
+                } else {
+                    sum += held(t, e);
+                }
+                t = e;
+                b++;
+                first = end;
+                if (++j == blocks) {
+                    j = 0;
+                }
+            }
+            return sum;
+        }
+
+        /** Builds the block sums from the held seconds (a column created after data arrived). */
+        final void init() {
+            for (int i = 0; i < len; i++) {
+                if (sec[i] != Long.MIN_VALUE) {
+                    add(sec[i], at(i));
+                }
+            }
+        }
+    }
+
+    /** A router figure's column. */
+    private final class RawSum extends Summed {
+        final long[] column;
+
+        RawSum(long[] column) {
+            this.column = column;
+        }
+
+        @Override
+        long at(int i) {
+            return column[i];
+        }
+    }
+
+    /** Requests slower than {@code micros}. */
+    private final class AboveSum extends Summed {
+        final long micros;
+
+        AboveSum(long micros) {
             this.micros = micros;
-            this.above = new long[len];
+        }
+
+        @Override
+        long at(int i) {
+            return SparseLatency.countAbove(latency[i], micros);
+        }
+    }
+
+    /**
+     * A pushed metric's per-second figure: {@code RAW} its sum (0 when absent, as {@link #countAt}), {@code COUNTER_PART} the
+     * sum of a second it came as a counter, {@code GAUGE_PART} the mean of a second it came as a gauge, {@code PRESENT} 1 for a
+     * second it arrived in.
+     */
+    private final class CustomSum extends Summed {
+        static final int RAW = 0;
+        static final int COUNTER_PART = 1;
+        static final int GAUGE_PART = 2;
+        static final int PRESENT = 3;
+        final String name;
+        final int part;
+        CustomColumn column;
+
+        CustomSum(String name, int part) {
+            this.name = name;
+            this.part = part;
+            this.column = custom.get(name);
+        }
+
+        @Override
+        boolean dependsOn(String metric) {
+            return name.equals(metric);
+        }
+
+        @Override
+        long at(int i) {
+            CustomColumn c = column;
+            if (c == null) {
+                c = column = custom.get(name);
+                if (c == null) {
+                    return 0;
+                }
+            }
+            int k = c.kind(i);
+            if (k == 0) {
+                return 0;
+            }
+            double v = switch (part) {
+                case RAW -> c.sum[i];
+                case COUNTER_PART -> k == COUNTER ? c.sum[i] : 0.0;
+                case GAUGE_PART -> k == GAUGE ? c.value(i) : 0.0;
+                default -> 1.0;
+            };
+            long l = (long) v;
+            if (l != v || Math.abs(v) >= MAX_EXACT) {
+                exact = false;
+            }
+            return l;
+        }
+    }
+
+    /**
+     * A rate's per-second numerator, capped at its denominator (its complement when asked), or its denominator: the figures a
+     * rate rule sums, read as {@link #countAt} gives them.
+     */
+    private final class RateSum extends Summed {
+        final String numerator;
+        final String denominator;
+        final boolean complement;
+        final boolean denominatorOnly;
+
+        RateSum(String numerator, String denominator, boolean complement, boolean denominatorOnly) {
+            this.numerator = numerator;
+            this.denominator = denominator;
+            this.complement = complement;
+            this.denominatorOnly = denominatorOnly;
+            this.numRouter = routerColumn(numerator);
+            this.denRouter = routerColumn(denominator);
+        }
+
+        @Override
+        boolean dependsOn(String metric) {
+            return true;
+        }
+
+        /** The router's column of a name, or null for a pushed metric. */
+        private long[] routerColumn(String name) {
+            return switch (name) {
+                case "requests" -> requests;
+                case "errors" -> errors;
+                case "http_5xx" -> s5xx;
+                default -> null;
+            };
+        }
+
+        private final long[] numRouter;
+        private final long[] denRouter;
+        private CustomColumn numCustom;
+        private CustomColumn denCustom;
+        /** How many pushed metrics the window had when a missing pushed name was last looked up. */
+        private int looked = -1;
+
+        /** {@link #countAt} of slot {@code i} for {@code name}: its router column, its pushed column, or 0. */
+        private double count(long[] router, CustomColumn pushed, int i) {
+            return router != null ? router[i] : pushed == null ? 0.0 : pushed.rawSum(i);
+        }
+
+        @Override
+        long at(int i) {
+            if ((numRouter == null && numCustom == null || denRouter == null && denCustom == null)
+                    && looked != customColumns.size()) {
+                looked = customColumns.size();
+                numCustom = numRouter == null ? custom.get(numerator) : null;
+                denCustom = denRouter == null ? custom.get(denominator) : null;
+            }
+            long n = (long) count(denRouter, denCustom, i);
+            if (denominatorOnly) {
+                return n;
+            }
+            long k = Math.min(n, (long) count(numRouter, numCustom, i));
+            return complement ? n - k : k;
         }
     }
 
@@ -120,6 +403,7 @@ public final class RevisionWindow {
         }
         this.revision = revision;
         this.len = retentionSeconds;
+        this.blocks = (len + BLOCK - 1) / BLOCK + 3;
         this.sec = new long[len];
         Arrays.fill(sec, Long.MIN_VALUE);
         this.requests = new long[len];
@@ -130,6 +414,87 @@ public final class RevisionWindow {
         this.timed = new long[len];
         this.routerSamples = new int[len];
         this.latency = new long[len][];
+        this.requestsSum = fixed(new RawSum(requests));
+        this.errorsSum = fixed(new RawSum(errors));
+        this.s5xxSum = fixed(new RawSum(s5xx));
+        this.connectionsSum = fixed(new RawSum(connections));
+        this.usersSum = fixed(new RawSum(users));
+        this.timedSum = fixed(new RawSum(timed));
+        this.routerSecondsSum = fixed(new Summed() {
+            @Override
+            long at(int i) {
+                return routerSamples[i] > 0 ? 1 : 0;
+            }
+        });
+    }
+
+    private Summed fixed(Summed s) {
+        summed.add(s);
+        return s;
+    }
+
+    /** The derived summed column {@code key}, created (from the held seconds) on first use; null past {@link #MAX_DERIVED}. */
+    private Summed derived(int type, String a, String b, long x, java.util.function.Supplier<Summed> create) {
+        for (int k = 0, n = derived.size(); k < n; k++) {
+            Summed s = derived.get(k);
+            if (s.type == type && s.x == x && java.util.Objects.equals(s.a, a) && java.util.Objects.equals(s.b, b)) {
+                return s;
+            }
+        }
+        if (derived.size() >= MAX_DERIVED) {
+            return null;
+        }
+        Summed s = create.get();
+        s.type = type;
+        s.a = a;
+        s.b = b;
+        s.x = x;
+        s.init();
+        derived.add(s);
+        summed.add(s);
+        return s;
+    }
+
+    // the kinds of derived columns (their key: kind, two names, a number)
+    private static final int ABOVE = 1;
+    private static final int RATE_N = 2;
+    private static final int RATE_K = 3;
+    private static final int CUSTOM = 4;
+
+    /**
+     * Notes the values of slot {@code i} before a router sample ({@code name} null) or a pushed value of {@code name} changes
+     * it, of the summed columns that depend on it.
+     */
+    private void beforeChange(int i, String name) {
+        int n = summed.size();
+        if (before.length < n) {
+            before = new long[n * 2];
+        }
+        for (int k = 0; k < n; k++) {
+            Summed s = summed.get(k);
+            if (s.dependsOn(name)) {
+                before[k] = s.at(i);
+            }
+        }
+    }
+
+    /**
+     * Adds the change of slot {@code i} (holding {@code second}) since {@link #beforeChange} to the summed columns that depend
+     * on it (every column claimed the second's block when the second was taken into the ring, so that a block of zeros is read
+     * as a block).
+     */
+    private void afterChange(int i, long second, String name) {
+        long b = Math.floorDiv(second, (long) BLOCK);
+        int j = (int) Math.floorMod(b, (long) blocks);
+        for (int k = 0, n = summed.size(); k < n; k++) {
+            Summed s = summed.get(k);
+            if (s.dependsOn(name)) {
+                long delta = s.at(i) - before[k];
+                if (delta != 0) {
+                    s.addAt(b, j, delta);
+                }
+            }
+        }
     }
 
     public String revision() {
@@ -154,6 +519,7 @@ public final class RevisionWindow {
             return false;
         }
         boolean firstSample = routerSamples[i] == 0;
+        beforeChange(i, null);
         this.requests[i] += requests;
         this.errors[i] += errors;
         this.s5xx[i] += s5xx;
@@ -165,11 +531,9 @@ public final class RevisionWindow {
             pairs = SparseLatency.of(latency);
             this.latency[i] = SparseLatency.merge(this.latency[i], pairs);
             this.timed[i] += SparseLatency.total(pairs);
-            for (Threshold th : thresholds) {
-                th.above[i] += SparseLatency.countAbove(pairs, th.micros);
-            }
             ranges.changed(epochSecond, pairs, 1);
         }
+        afterChange(i, epochSecond, null);
         if (epochSecond >= cumulativeSince) {
             if (firstSample) {
                 running.addRouterSecond(requests, errors, s5xx, connections, users);
@@ -212,9 +576,11 @@ public final class RevisionWindow {
         int k = c.kind(i);
         int before = k == 0 ? 0 : Math.abs(c.count[i]);
         double sumBefore = k == 0 ? 0.0 : c.sum[i];
+        beforeChange(i, name);
         c.at[i] = (int) epochSecond;
         c.sum[i] = sumBefore + value;
         c.count[i] = kind == MetricKind.COUNTER ? -(before + 1) : before + 1;
+        afterChange(i, epochSecond, name);
         if (epochSecond >= cumulativeSince) {
             Aggregate.Custom agg = c.running;
             if (agg == null) {
@@ -249,6 +615,12 @@ public final class RevisionWindow {
             evict(i, held);
         }
         sec[i] = epochSecond;
+        // the second's block is claimed by every summed column now, so that ingestion only adds changes
+        long b = Math.floorDiv(epochSecond, (long) BLOCK);
+        int j = (int) Math.floorMod(b, (long) blocks);
+        for (int k = 0, n = summed.size(); k < n; k++) {
+            summed.get(k).claim(b, j);
+        }
         if (epochSecond > newestSecond) {
             newestSecond = epochSecond;
         }
@@ -257,6 +629,11 @@ public final class RevisionWindow {
 
     /** Forgets the second {@code held} of slot {@code i} (the running total keeps it). */
     private void evict(int i, long held) {
+        long b = Math.floorDiv(held, (long) BLOCK);
+        int j = (int) Math.floorMod(b, (long) blocks);
+        for (int k = 0, n = summed.size(); k < n; k++) {
+            summed.get(k).removeAt(i, b, j);
+        }
         long[] pairs = latency[i];
         if (pairs != null) {
             ranges.changed(held, pairs, -1);
@@ -269,9 +646,6 @@ public final class RevisionWindow {
         timed[i] = 0;
         routerSamples[i] = 0;
         latency[i] = null;
-        for (Threshold th : thresholds) {
-            th.above[i] = 0;
-        }
     }
 
     private static int kindCode(MetricKind kind) {
@@ -367,55 +741,75 @@ public final class RevisionWindow {
 
     // ---------------------------------------------------------------- latency thresholds
 
-    private Threshold threshold(long micros) {
-        for (Threshold th : thresholds) {
-            if (th.micros == micros) {
-                return th;
-            }
-        }
-        if (thresholds.size() >= MAX_THRESHOLDS) {
-            return null;
-        }
-        Threshold th = new Threshold(micros, len);
-        for (int i = 0; i < len; i++) {
-            th.above[i] = SparseLatency.countAbove(latency[i], micros);
-        }
-        thresholds.add(th);
-        return th;
+    /** Requests slower than {@code micros} in slot {@code i}'s second. */
+    public long aboveAt(long micros, int i) {
+        return SparseLatency.countAbove(latency[i], micros);
     }
 
     /**
-     * Requests slower than {@code micros} in slot {@code i}'s second. The first use of a threshold starts keeping its counts
-     * per second (a rule's thresholds are fixed).
+     * Requests slower than {@code micros} over {@code [from, to)}. The first use of a threshold starts keeping its block sums
+     * (a rule's thresholds are fixed).
      */
-    public long aboveAt(long micros, int i) {
-        Threshold th = threshold(micros);
-        return th == null ? SparseLatency.countAbove(latency[i], micros) : th.above[i];
-    }
-
-    /** Requests slower than {@code micros} over {@code [from, to)}. */
     public long sumAbove(long micros, long from, long to) {
-        Threshold th = threshold(micros);
+        Summed th = derived(ABOVE, null, null, micros, () -> new AboveSum(micros));
+        if (th != null) {
+            return th.sum(from, to);
+        }
         long sum = 0;
         for (long t = start(from, to); t < to; t++) {
             int i = ring(t);
             if (sec[i] == t) {
-                sum += th == null ? SparseLatency.countAbove(latency[i], micros) : th.above[i];
+                sum += SparseLatency.countAbove(latency[i], micros);
             }
         }
         return sum;
+    }
+
+    /**
+     * A router counter ({@link #REQUESTS}, {@link #ERRORS}, {@link #HTTP_5XX}) over {@code [from, to)} and the seconds a router
+     * reported in it; null for another column.
+     */
+    public long[] sumRouterCounter(int column, long from, long to) {
+        Summed sum = switch (column) {
+            case REQUESTS -> requestsSum;
+            case ERRORS -> errorsSum;
+            case HTTP_5XX -> s5xxSum;
+            default -> null;
+        };
+        return sum == null ? null : new long[]{sum.sum(from, to), routerSecondsSum.sum(from, to)};
     }
 
     /** Timed requests over {@code [from, to)}. */
     public long sumTimed(long from, long to) {
-        long sum = 0;
-        for (long t = start(from, to); t < to; t++) {
-            int i = ring(t);
-            if (sec[i] == t) {
-                sum += timed[i];
-            }
+        return timedSum.sum(from, to);
+    }
+
+    /**
+     * A rate's figures over {@code [from, to)} as a rule sums them second by second: {k, n} with n the denominator's count
+     * ({@link #countAt}, truncated to a whole number per second) and k the numerator's, capped at n per second (n − k when
+     * {@code complement}); null past {@link #MAX_DERIVED} columns (the caller scans).
+     */
+    public long[] sumRate(String numerator, String denominator, boolean complement, long from, long to) {
+        Summed n = derived(RATE_N, null, denominator, 0, () -> new RateSum(numerator, denominator, false, true));
+        Summed k = derived(RATE_K, numerator, denominator, complement ? 1 : 0,
+                () -> new RateSum(numerator, denominator, complement, false));
+        if (n == null || k == null) {
+            return null;
         }
-        return sum;
+        return new long[]{k.sum(from, to), n.sum(from, to)};
+    }
+
+    /**
+     * A pushed metric's raw sum ({@link #countAt}) over {@code [from, to)} and the number of seconds it arrived in; null when
+     * its values are not all whole numbers (or past {@link #MAX_DERIVED} columns): the caller scans.
+     */
+    public long[] sumCustom(String name, long from, long to) {
+        Summed raw = derived(CUSTOM, name, null, CustomSum.RAW, () -> new CustomSum(name, CustomSum.RAW));
+        Summed present = derived(CUSTOM, name, null, CustomSum.PRESENT, () -> new CustomSum(name, CustomSum.PRESENT));
+        if (raw == null || present == null || !raw.exact) {
+            return null;
+        }
+        return new long[]{raw.sum(from, to), present.sum(from, to)};
     }
 
     // ---------------------------------------------------------------- ranges
@@ -451,29 +845,21 @@ public final class RevisionWindow {
 
     private Aggregate range(long from, long to, boolean withLatency) {
         long start = start(from, to);
+        // the router sums are read when first asked for (routerSums)
         Aggregate a = new Aggregate(this, start, to, withLatency);
-        long req = 0;
-        long err = 0;
-        long x5 = 0;
-        long con = 0;
-        long usr = 0;
-        int seconds = 0;
-        for (long t = start; t < to; t++) {
-            int i = ring(t);
-            if (sec[i] == t && routerSamples[i] > 0) {
-                req += requests[i];
-                err += errors[i];
-                x5 += s5xx[i];
-                con += connections[i];
-                usr += users[i];
-                seconds++;
-            }
-        }
-        a.setRouter(req, err, x5, con, usr, seconds);
         if (withLatency && start < to) {
             a.shareLatency(ranges.get(start, to));
         }
         return a;
+    }
+
+    /**
+     * Sets the router sums of {@code [start, to)} on {@code a}. A second without router samples has zero router figures, so the
+     * block sums over the held seconds are the sums over the seconds routers reported.
+     */
+    void routerSums(Aggregate a, long start, long to) {
+        a.setRouter(requestsSum.sum(start, to), errorsSum.sum(start, to), s5xxSum.sum(start, to),
+                connectionsSum.sum(start, to), usersSum.sum(start, to), (int) routerSecondsSum.sum(start, to));
     }
 
     /** A pushed metric over {@code [start, to)} in time order, as {@link Aggregate} sums seconds; null when absent. */
@@ -481,6 +867,21 @@ public final class RevisionWindow {
         CustomColumn c = custom.get(name);
         if (c == null) {
             return null;
+        }
+        Summed counter = derived(CUSTOM, name, null, CustomSum.COUNTER_PART,
+                () -> new CustomSum(name, CustomSum.COUNTER_PART));
+        Summed gauge = derived(CUSTOM, name, null, CustomSum.GAUGE_PART, () -> new CustomSum(name, CustomSum.GAUGE_PART));
+        Summed present = derived(CUSTOM, name, null, CustomSum.PRESENT, () -> new CustomSum(name, CustomSum.PRESENT));
+        if (counter != null && gauge != null && present != null && counter.exact && gauge.exact) {
+            long seconds = present.sum(start, to);
+            if (seconds == 0) {
+                return null;
+            }
+            Aggregate.Custom sums = new Aggregate.Custom();
+            sums.counterSum = counter.sum(start, to);
+            sums.gaugeSum = gauge.sum(start, to);
+            sums.seconds = (int) seconds;
+            return sums;
         }
         Aggregate.Custom agg = null;
         for (long t = start; t < to; t++) {
@@ -614,6 +1015,81 @@ public final class RevisionWindow {
         // seconds before the ring's reach had no value
         missing += (int) Math.max(0, Math.min(to, to - len) - from);
         return new GaugeScan(firstFailing, failingValue, missing, lastPresent, n == 0 ? Double.NaN : value);
+    }
+
+    /**
+     * {@link #gaugeScan} for a caller that stops at the first second whose fresh value does not hold: when there is one, its
+     * index and value and the range's last value, exactly as {@link #gaugeScan} gives them, but without the missing seconds
+     * ({@code -1}) and the last fresh value (NaN), found by reading only up to that second and back from the range's end; null
+     * when every fresh value holds (the caller then needs {@link #gaugeScan}).
+     */
+    public GaugeScan gaugeFirstFailing(String name, long from, long to, int staleSeconds,
+            java.util.function.DoublePredicate holds) {
+        CustomColumn c = custom.get(name);
+        if (c == null) {
+            return null;
+        }
+        long lo = Math.max(from - staleSeconds, to - len);
+        double last = Double.NaN;
+        long lastAt = Long.MIN_VALUE;
+        // the value carried into the range: the newest of the seconds before it that the scan would have seen
+        for (long u = Math.min(from, to) - 1; u >= lo; u--) {
+            int i = ring(u);
+            if (sec[i] == u && c.kind(i) != 0) {
+                last = c.value(i);
+                lastAt = u;
+                break;
+            }
+        }
+        for (long t = Math.max(from, lo); t < to; t++) {
+            int i = ring(t);
+            if (sec[i] == t && c.kind(i) != 0) {
+                last = c.value(i);
+                lastAt = t;
+            }
+            double value = lastAt != Long.MIN_VALUE && t - lastAt <= staleSeconds ? last : Double.NaN;
+            if (!Double.isNaN(value) && !holds.test(value)) {
+                return new GaugeScan((int) (t - from), value, -1, Double.NaN, gaugeLast(name, from, to, staleSeconds));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The fresh value of a gauge in the last second of {@code [from, to)} as {@link #gaugeScan} gives it ({@code lastValue}),
+     * reading back from the range's end at most {@code staleSeconds}: NaN when none.
+     */
+    public double gaugeLast(String name, long from, long to, int staleSeconds) {
+        CustomColumn c = custom.get(name);
+        if (c == null || to <= from) {
+            return Double.NaN;
+        }
+        long lo = Math.max(Math.max(from - staleSeconds, to - len), to - 1 - staleSeconds);
+        for (long u = to - 1; u >= lo; u--) {
+            int i = ring(u);
+            if (sec[i] == u && c.kind(i) != 0) {
+                return c.value(i);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * The value ({@code value(i)}: a gauge's mean, a counter's sum) of the pushed metric {@code name} in the newest second of
+     * {@code [from, to)} the ring holds it for, reading back from the end; NaN when none.
+     */
+    public double latestValue(String name, long from, long to) {
+        CustomColumn c = custom.get(name);
+        if (c == null) {
+            return Double.NaN;
+        }
+        for (long u = to - 1; u >= Math.max(from, to - len); u--) {
+            int i = ring(u);
+            if (sec[i] == u && c.kind(i) != 0) {
+                return c.value(i);
+            }
+        }
+        return Double.NaN;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.avalo.health.window;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * One second's latencies as its non-empty buckets at the scorer's precision, sorted by value, each value the highest equivalent
@@ -63,23 +62,37 @@ final class SparseLatency {
         return p;
     }
 
+    /** Per thread: the pairs being collected by {@link #of} (only the packed result is kept). */
+    private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[256]);
+
     /**
      * The buckets of {@code h} at the scorer's precision. Each source bucket is mapped by its lowest value, as
-     * {@link Histogram#add} does for histograms of another precision.
+     * {@link Histogram#add} does for histograms of another precision. The source's buckets are read in order from its lowest
+     * recorded value until its total count is seen (what iterating its recorded values gives, without an object per step), into
+     * a per-thread buffer, so that the only allocation is the packed result.
      */
     static long[] of(Histogram h) {
+        long total = h.getTotalCount();
+        long[] pairs = SCRATCH.get();
         int n = 0;
-        long[] pairs = new long[16];
         long lastBucket = Long.MIN_VALUE;
-        for (HistogramIterationValue v : h.recordedValues()) {
-            long bucket = PRECISION.highestEquivalentValue(h.lowestEquivalentValue(v.getValueIteratedTo()));
-            long count = v.getCountAtValueIteratedTo();
+        long lowest = h.getMinNonZeroValue() == Long.MAX_VALUE ? 0 : h.lowestEquivalentValue(h.getMinNonZeroValue());
+        long max = h.getMaxValue();
+        long seen = 0;
+        for (long v = 0; seen < total && v <= max; v = Math.max(h.nextNonEquivalentValue(v), lowest)) {
+            long count = h.getCountAtValue(v);
+            if (count == 0) {
+                continue;
+            }
+            seen += count;
+            long bucket = PRECISION.highestEquivalentValue(h.lowestEquivalentValue(v));
             if (bucket == lastBucket) {
                 pairs[n - 1] += count;
                 continue;
             }
             if (n + 2 > pairs.length) {
                 pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2);
+                SCRATCH.set(pairs);
             }
             pairs[n++] = bucket;
             pairs[n++] = count;

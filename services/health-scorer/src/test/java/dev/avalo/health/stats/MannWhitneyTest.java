@@ -66,4 +66,42 @@ class MannWhitneyTest {
         assertThat(r.upper()).isGreaterThan(0.3339).isLessThan(0.36);
         assertThat(r.pGreater()).isLessThan(0.01);
     }
+
+    @Test
+    void readsTheRecordedValuesAsTheIteratorDoes() {
+        Random random = new Random(7);
+        for (int round = 0; round < 300; round++) {
+            Histogram h = random.nextBoolean() ? Histograms.create() : new Histogram(3);
+            h.setAutoResize(true);
+            int n = random.nextInt(400);
+            double median = 1 + random.nextInt(200_000);
+            for (int i = 0; i < n; i++) {
+                long v = random.nextInt(20) == 0 ? random.nextInt(3) : (long) (median * Math.exp(random.nextGaussian()));
+                h.recordValueWithCount(v, 1 + random.nextInt(3));
+            }
+            if (random.nextBoolean() && n > 0) {
+                // a range histogram: seconds removed again leave zero buckets below and above the recorded ones
+                Histogram removed = Histograms.create();
+                for (org.HdrHistogram.HistogramIterationValue v : h.recordedValues()) {
+                    if (random.nextInt(3) == 0) {
+                        removed.recordValueWithCount(v.getValueIteratedTo(), v.getCountAtValueIteratedTo());
+                    }
+                }
+                for (org.HdrHistogram.HistogramIterationValue v : removed.recordedValues()) {
+                    h.recordValueWithCount(v.getValueIteratedTo(), -v.getCountAtValueIteratedTo());
+                }
+            }
+            java.util.List<Long> expected = new java.util.ArrayList<>();
+            for (org.HdrHistogram.HistogramIterationValue v : h.recordedValues()) {
+                expected.add(h.highestEquivalentValue(v.getValueIteratedTo()));
+                expected.add(v.getCountAtValueIteratedTo());
+            }
+            long[] values = MannWhitney.values(h);
+            java.util.List<Long> actual = new java.util.ArrayList<>();
+            for (int k = 0; k < 2 * values[0]; k++) {
+                actual.add(values[1 + k]);
+            }
+            assertThat(actual).as("round %d", round).containsExactlyElementsOf(expected);
+        }
+    }
 }

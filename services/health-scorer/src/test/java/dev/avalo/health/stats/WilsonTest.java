@@ -102,4 +102,33 @@ class WilsonTest {
         assertThatThrownBy(() -> new Wilson(1.2)).isInstanceOf(IllegalArgumentException.class);
         assertThat(wilson.describe()).startsWith("Wilson 95% ");
     }
+
+    @Test
+    void comparisonsWithoutTheIntervalAnswerAsTheInterval() {
+        java.util.Random random = new java.util.Random(5);
+        for (double confidence : new double[]{0.95, 0.998}) {
+            for (int round = 0; round < 3000; round++) {
+                // a fresh builder each time: the comparison must not lean on bounds kept by interval()
+                Wilson quick = new Wilson(confidence);
+                Wilson full = new Wilson(confidence);
+                long n = 1 + random.nextInt(random.nextBoolean() ? 60 : 5000);
+                long k = random.nextInt(4) == 0
+                        ? n - random.nextInt((int) Math.min(n, 120) + 1)
+                        : random.nextInt((int) Math.min(n, 150) + 1);
+                Proportion p = full.interval(k, n);
+                double[] limits = {random.nextDouble(), p.lower(), p.upper(), Math.nextUp(p.lower()),
+                        Math.nextDown(p.upper()), p.lower() + 1e-7, p.upper() - 1e-7, p.lower() - 1e-10,
+                        p.upper() + 1e-10, 0.02, 0.05, 0.5};
+                for (double limit : limits) {
+                    for (boolean strict : new boolean[]{true, false}) {
+                        String what = k + " of " + n + " at " + confidence + " against " + limit + (strict ? " strict" : "");
+                        assertThat(quick.lowerPast(k, n, limit, strict)).as("lower " + what)
+                                .isEqualTo(strict ? p.lower() > limit : p.lower() >= limit);
+                        assertThat(quick.upperBefore(k, n, limit, strict)).as("upper " + what)
+                                .isEqualTo(strict ? p.upper() < limit : p.upper() <= limit);
+                    }
+                }
+            }
+        }
+    }
 }
