@@ -23,23 +23,12 @@ class BlockSumsTest {
             MetricKind.COUNTER, "payment_failures", MetricKind.COUNTER, "cpu_percent", MetricKind.GAUGE, "active_users",
             MetricKind.GAUGE);
     private static final List<String> NAMES = List.copyOf(new java.util.TreeSet<>(PUSHED.keySet()));
-    private static final long[] THRESHOLDS = {1_000, 50_000, 120_000, 1_200_000, 3_000_000};
     /** numerator, denominator: the router's and pushed rates, and names that never arrive. */
     private static final String[][] RATES = {{"errors", "requests"}, {"http_5xx", "requests"},
             {"auth_failures", "auth_attempts"}, {"payment_failures", "auth_attempts"}, {"nothing", "requests"},
             {"auth_failures", "nothing"}};
 
     private final SplittableRandom random = new SplittableRandom(4);
-
-    private Histogram histogram(long count) {
-        Histogram h = random.nextInt(4) == 0 ? new Histogram(3) : Histograms.create();
-        h.setAutoResize(true);
-        double median = 1_000 + random.nextInt(200_000);
-        for (long i = 0; i < count; i++) {
-            h.recordValue(Math.max(1, (long) (median * Math.exp(random.nextGaussian() * 0.8))));
-        }
-        return h;
-    }
 
     @Test
     void blockSumsEqualNaiveSumsOverRandomRanges() {
@@ -67,7 +56,7 @@ class BlockSumsTest {
                 // now and then more errors than requests: the rate caps them per second
                 long errors = random.nextInt(20) == 0 ? random.nextInt(80) : requests == 0 ? 0 : random.nextLong(requests + 1);
                 long s5xx = errors == 0 ? 0 : random.nextLong(errors + 1);
-                Histogram h = random.nextInt(10) == 0 ? null : histogram(requests);
+                Histogram h = random.nextInt(10) == 0 ? null : RandomLatencies.histogram(random, requests);
                 long con = random.nextInt(50);
                 long usr = random.nextInt(80);
                 assertThat(w.addRouter(t, requests, errors, s5xx, h, con, usr))
@@ -158,7 +147,7 @@ class BlockSumsTest {
             assertThat(w.sumRouterCounter(RevisionWindow.REQUESTS, from, to)).containsExactly(router[0], router[3]);
             assertThat(w.sumRouterCounter(RevisionWindow.ERRORS, from, to)).containsExactly(router[1], router[3]);
             assertThat(w.sumRouterCounter(RevisionWindow.HTTP_5XX, from, to)).containsExactly(router[2], router[3]);
-            long micros = THRESHOLDS[random.nextInt(THRESHOLDS.length)];
+            long micros = RandomLatencies.THRESHOLDS[random.nextInt(RandomLatencies.THRESHOLDS.length)];
             long[] above = new long[2];
             ref.forEachSecond(from, to, s -> {
                 above[0] += s.countAbove(micros);

@@ -25,21 +25,9 @@ class WindowEquivalenceTest {
             "payment_transactions", MetricKind.COUNTER, "revenue", MetricKind.COUNTER, "cpu_percent", MetricKind.GAUGE,
             "memory_percent", MetricKind.GAUGE, "active_users", MetricKind.GAUGE);
     private static final List<String> NAMES = List.copyOf(new java.util.TreeSet<>(PUSHED.keySet()));
-    private static final long[] THRESHOLDS = {1_000, 50_000, 120_000, 1_200_000, 3_000_000};
     private static final double[] PERCENTILES = {0, 1, 25, 50, 90, 95, 99, 99.9, 100};
 
     private final SplittableRandom random = new SplittableRandom(20261128);
-
-    private Histogram histogram(long count) {
-        // mostly the scorer's precision, sometimes a router's finer one
-        Histogram h = random.nextInt(4) == 0 ? new Histogram(3) : Histograms.create();
-        h.setAutoResize(true);
-        double median = 1_000 + random.nextInt(200_000);
-        for (long i = 0; i < count; i++) {
-            h.recordValue(Math.max(1, (long) (median * Math.exp(random.nextGaussian() * 0.8))));
-        }
-        return h;
-    }
 
     @Test
     void answersExactlyAsTheOldWindow() {
@@ -59,7 +47,7 @@ class WindowEquivalenceTest {
                     long requests = random.nextInt(60);
                     long errors = requests == 0 ? 0 : random.nextLong(requests + 1);
                     long s5xx = errors == 0 ? 0 : random.nextLong(errors + 1);
-                    Histogram h = random.nextInt(10) == 0 ? null : histogram(requests);
+                    Histogram h = random.nextInt(10) == 0 ? null : RandomLatencies.histogram(random, requests);
                     long con = random.nextInt(50);
                     long usr = random.nextInt(80);
                     assertThat(w.addRouter(t, requests, errors, s5xx, h, con, usr))
@@ -131,7 +119,7 @@ class WindowEquivalenceTest {
             }
             List<String> mine = new ArrayList<>();
             List<String> theirs = new ArrayList<>();
-            long micros = THRESHOLDS[random.nextInt(THRESHOLDS.length)];
+            long micros = RandomLatencies.THRESHOLDS[random.nextInt(RandomLatencies.THRESHOLDS.length)];
             long[] sums = new long[2];
             w.forEachSecond(from, to, s -> mine.add(describe(s, micros)));
             ref.forEachSecond(from, to, s -> {
@@ -204,7 +192,7 @@ class WindowEquivalenceTest {
             for (double p : PERCENTILES) {
                 assertThat(h.getValueAtPercentile(p)).as("p%s %s", p, what).isEqualTo(g.getValueAtPercentile(p));
             }
-            for (long t : THRESHOLDS) {
+            for (long t : RandomLatencies.THRESHOLDS) {
                 assertThat(Histograms.countAbove(h, t)).as("above %d %s", t, what).isEqualTo(Histograms.countAbove(g, t));
             }
             for (double q : new double[]{0.5, 0.95, 0.99}) {
@@ -229,13 +217,13 @@ class WindowEquivalenceTest {
         RevisionWindow w = new RevisionWindow("v2", 60);
         ReferenceWindow ref = new ReferenceWindow("v2", 60);
         for (long t = T0; t < T0 + 200; t++) {
-            Histogram h = histogram(20);
+            Histogram h = RandomLatencies.histogram(random, 20);
             w.addRouter(t, 20, 0, 0, h, 0, 0);
             ref.addRouter(t, 20, 0, 0, h, 0, 0);
             // the same sliding range every second, and a late sample inside it now and then
             sameAggregate(w.aggregate(t - 29, t + 1), ref.aggregate(t - 29, t + 1), true, false, "sliding at " + t);
             if (t % 5 == 0) {
-                Histogram late = histogram(7);
+                Histogram late = RandomLatencies.histogram(random, 7);
                 w.addRouter(t - 10, 7, 0, 0, late, 0, 0);
                 ref.addRouter(t - 10, 7, 0, 0, late, 0, 0);
             }
@@ -259,7 +247,7 @@ class WindowEquivalenceTest {
             w.addRouter(t, h.getTotalCount(), 0, 0, h, 0, 0);
             ref.addRouter(t, h.getTotalCount(), 0, 0, h, 0, 0);
             if (t % 2 == 0) { // a second router's sample for the same second
-                Histogram other = histogram(10);
+                Histogram other = RandomLatencies.histogram(random, 10);
                 w.addRouter(t, 10, 0, 0, other, 0, 0);
                 ref.addRouter(t, 10, 0, 0, other, 0, 0);
             }

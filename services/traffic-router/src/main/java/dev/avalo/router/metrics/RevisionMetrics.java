@@ -96,22 +96,6 @@ public final class RevisionMetrics {
         return total;
     }
 
-    /** Counts {@code identity} as a user of this revision; {@code slot} is the caller's event-loop slot. */
-    public void user(int slot, String identity) {
-        user(slot, StickyHash.hash(identity));
-    }
-
-    /** Counts the user whose {@link StickyHash#hash identity hash} is {@code identityHash}. */
-    public void user(int slot, long identityHash) {
-        Slot s = windows[slot];
-        long phase = s.phaser.writerCriticalSectionEnter();
-        try {
-            s.active.users.update(identityHash);
-        } finally {
-            s.phaser.writerCriticalSectionExit(phase);
-        }
-    }
-
     /**
      * A request to this revision completed with {@code status} (the status sent downstream) after {@code micros}.
      * {@code proxyError} marks a failure of the exchange itself (upstream unreachable, timed out, reset mid-body), counted as

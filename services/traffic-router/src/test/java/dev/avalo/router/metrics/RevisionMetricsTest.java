@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.avalo.router.route.StickyHash;
+
 /** Interval figures without Quarkus: deltas, histogram, sketch, several writers. */
 class RevisionMetricsTest {
 
@@ -16,8 +18,7 @@ class RevisionMetricsTest {
         RevisionMetrics m = metrics.of("chat-api", "chat-api-v2", "canary");
         for (int i = 0; i < 100; i++) {
             m.started(0);
-            m.user(i % 2, "user-" + (i % 40));
-            m.completed(i % 2, i < 90 ? 200 : i < 95 ? 404 : 502, 1000 + i, false);
+            m.completed(i % 2, i < 90 ? 200 : i < 95 ? 404 : 502, 1000 + i, false, true, StickyHash.hash("user-" + (i % 40)));
         }
         m.started(0);
         RevisionMetrics.Interval first = m.interval();
@@ -48,14 +49,14 @@ class RevisionMetricsTest {
         for (int i = 0; i < 60; i++) {
             m.started(i % 2);
             // 30 requests of 15 distinct users, 30 without an identity
-            m.completed(i % 2, 200, 100, false, i < 30, dev.avalo.router.route.StickyHash.hash("user-" + (i % 15)));
+            m.completed(i % 2, 200, 100, false, i < 30, StickyHash.hash("user-" + (i % 15)));
         }
         m.started(0);
         RevisionMetrics.Interval first = m.interval();
         assertThat(first.requests()).isEqualTo(60);
         assertThat(first.users()).isEqualTo(15);
         // the request still in flight counts its user when it completes, in the next window
-        m.completed(0, 200, 100, false, true, dev.avalo.router.route.StickyHash.hash("late-user"));
+        m.completed(0, 200, 100, false, true, StickyHash.hash("late-user"));
         RevisionMetrics.Interval second = m.interval();
         assertThat(second.requests()).isEqualTo(1);
         assertThat(second.users()).isEqualTo(1);
@@ -68,8 +69,7 @@ class RevisionMetricsTest {
         for (int i = 0; i < 60_000; i++) {
             m.started(0);
             // 20 000 distinct users, each seen three times, on both slots
-            m.user(i % 2, "user-" + (i % 20_000));
-            m.completed(i % 2, 200, 100, false);
+            m.completed(i % 2, 200, 100, false, true, StickyHash.hash("user-" + (i % 20_000)));
         }
         // lgK 12: relative standard error about 1.6 %; 5 % is over 3 sigma
         assertThat((double) m.interval().users()).isBetween(19_000.0, 21_000.0);
@@ -86,8 +86,7 @@ class RevisionMetricsTest {
             new Thread(() -> {
                 for (int i = 0; i < perThread; i++) {
                     m.started(s);
-                    m.user(s, "u" + (i % 5000));
-                    m.completed(s, 200, i % 1000, false);
+                    m.completed(s, 200, i % 1000, false, true, StickyHash.hash("u" + (i % 5000)));
                 }
                 done.countDown();
             }).start();
