@@ -54,7 +54,22 @@ public final class Histograms {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    /** How many recorded values are strictly above {@code value}. */
+    /**
+     * How many recorded values may be at or above {@code value}: every value in {@code value}'s bucket counts, so the count is
+     * never less than the true one (the generous reading where {@link #countAbove} is the strict one).
+     */
+    public static long countAtOrAbove(Histogram h, long value) {
+        if (h == null || h.getTotalCount() == 0) {
+            return 0;
+        }
+        long bottom = h.lowestEquivalentValue(value);
+        if (bottom > h.getMaxValue()) {
+            return 0;
+        }
+        return h.getCountBetweenValues(bottom, h.getMaxValue());
+    }
+
+    /** How many recorded values are strictly above {@code value}: a value in {@code value}'s own bucket does not count. */
     public static long countAbove(Histogram h, long value) {
         if (h == null || h.getTotalCount() == 0) {
             return 0;

@@ -7,7 +7,10 @@ import java.util.Random;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
-/** {@link Histograms#countAbove}, read from the top, against the total less the count at or below the value. */
+/**
+ * {@link Histograms#countAbove}, read from the top, against the total less the count at or below the value;
+ * {@link Histograms#countAtOrAbove} against the recorded values themselves.
+ */
 class CountAboveTest {
 
     @Test
@@ -35,5 +38,38 @@ class CountAboveTest {
                 assertThat(Histograms.countAbove(h, value)).as("round %d above %d", round, value).isEqualTo(expected);
             }
         }
+    }
+
+    @Test
+    void atOrAboveCountsEveryValueThatMayBeAtOrAboveAndNeverLessThanTheTrueCount() {
+        Random random = new Random(12);
+        for (int round = 0; round < 300; round++) {
+            Histogram h = Histograms.create();
+            double median = 1 + random.nextInt(200_000);
+            long[] values = new long[random.nextInt(300)];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = random.nextInt(30) == 0 ? 0 : (long) (median * Math.exp(random.nextGaussian()));
+                h.recordValue(values[i]);
+            }
+            for (int q = 0; q < 20; q++) {
+                long value = random.nextInt(4) == 0 && values.length > 0
+                        ? Math.max(0, values[random.nextInt(values.length)] + random.nextInt(3) - 1)
+                        : (long) (median * Math.exp(random.nextGaussian()));
+                long mayBe = 0;
+                long truly = 0;
+                for (long v : values) {
+                    if (h.highestEquivalentValue(v) >= value) {
+                        mayBe++;
+                    }
+                    if (v >= value) {
+                        truly++;
+                    }
+                }
+                long counted = Histograms.countAtOrAbove(h, value);
+                assertThat(counted).as("round %d at or above %d", round, value).isEqualTo(mayBe);
+                assertThat(counted).isGreaterThanOrEqualTo(truly).isGreaterThanOrEqualTo(Histograms.countAbove(h, value));
+            }
+        }
+        assertThat(Histograms.countAtOrAbove(Histograms.create(), 5)).isZero();
     }
 }
