@@ -2,11 +2,11 @@ package dev.avalo.health.gate;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalDouble;
 
 import org.HdrHistogram.Histogram;
 
+import dev.avalo.health.format.Fixed;
 import dev.avalo.health.stats.MannWhitney;
 import dev.avalo.health.stats.Proportion;
 import dev.avalo.health.stats.TwoProportions;
@@ -99,7 +99,7 @@ public final class StageGates {
         double limit = limitPercent / 100.0;
         GateStatus status = p.upper() < limit ? GateStatus.PASS : p.lower() > limit ? GateStatus.FAIL : GateStatus.UNKNOWN;
         return new GateOutcome(gate, status, p.pointPercent(), p.lower() * 100, p.upper() * 100, n,
-                String.format(Locale.US, "%s %.2f%% of %d (%s %.2f–%.2f%%) vs < %s%%", what, p.pointPercent(), n,
+                Fixed.format("%s %.2f%% of %d (%s %.2f–%.2f%%) vs < %s%%", what, p.pointPercent(), n,
                         wilson.describe(), p.lower() * 100, p.upper() * 100, fmt(limitPercent)));
     }
 
@@ -112,7 +112,7 @@ public final class StageGates {
         double limit = settings.successRatePercent() / 100.0;
         GateStatus status = p.lower() > limit ? GateStatus.PASS : p.upper() < limit ? GateStatus.FAIL : GateStatus.UNKNOWN;
         return new GateOutcome(gate, status, p.pointPercent(), p.lower() * 100, p.upper() * 100, n,
-                String.format(Locale.US, "success rate %.2f%% of %d (%s %.2f–%.2f%%) vs > %s%%", p.pointPercent(), n,
+                Fixed.format("success rate %.2f%% of %d (%s %.2f–%.2f%%) vs > %s%%", p.pointPercent(), n,
                         wilson.describe(), p.lower() * 100, p.upper() * 100, fmt(settings.successRatePercent())));
     }
 
@@ -128,7 +128,7 @@ public final class StageGates {
         Proportion rank = wilson.interval(Math.round(0.95 * n), n);
         return new GateOutcome(gate, status, h.getValueAtPercentile(95) / 1000.0,
                 h.getValueAtPercentile(rank.lower() * 100) / 1000.0, h.getValueAtPercentile(rank.upper() * 100) / 1000.0,
-                n, String.format(Locale.US, "%d of %d requests slower than %s ms (%s %.2f–%.2f%%, p95 needs < 5%%)",
+                n, Fixed.format("%d of %d requests slower than %s ms (%s %.2f–%.2f%%, p95 needs < 5%%)",
                         slow, n, fmt(settings.p95Millis()), wilson.describe(), p.lower() * 100, p.upper() * 100));
     }
 
@@ -164,7 +164,7 @@ public final class StageGates {
         double limit = lowerIsBetter ? sv.getAsDouble() * (1 + tol) : sv.getAsDouble() * (1 - tol);
         boolean ok = lowerIsBetter ? cv.getAsDouble() <= limit : cv.getAsDouble() >= limit;
         return new GateOutcome(gate, ok ? GateStatus.PASS : GateStatus.FAIL, cv.getAsDouble(), null, null, null,
-                String.format(Locale.US, "canary %s %s vs stable %s (limit %s %s)", metric, fmt(cv.getAsDouble()),
+                Fixed.format("canary %s %s vs stable %s (limit %s %s)", metric, fmt(cv.getAsDouble()),
                         fmt(sv.getAsDouble()), lowerIsBetter ? "≤" : "≥", fmt(limit)));
     }
 
@@ -213,18 +213,18 @@ public final class StageGates {
                         + needed + " requests each side (" + c.requests() + " canary, " + s.requests() + " stable)");
             }
             return new GateOutcome(gate, cPer >= limit ? GateStatus.PASS : GateStatus.FAIL, cPer, null, null, c.requests(),
-                    String.format(Locale.US, "revenue per request canary %s vs stable %s (limit ≥ %s; no payment counts,"
+                    Fixed.format("revenue per request canary %s vs stable %s (limit ≥ %s; no payment counts,"
                             + " point estimate)", fmt(cPer), fmt(sPer), fmt(limit)));
         }
         if (sPer <= 0) {
-            return new GateOutcome(gate, GateStatus.PASS, cPer, null, null, c.requests(), String.format(Locale.US,
+            return new GateOutcome(gate, GateStatus.PASS, cPer, null, null, c.requests(), Fixed.format(
                     "revenue per request canary %s vs stable 0: nothing to fall below", fmt(cPer)));
         }
         if (cPer <= 0) {
             // no canary revenue at all: a failure once the stable's rate makes zero unlikely (P(0) = e^-expected < 0.1 %)
             double expected = ks.getAsDouble() / s.requests() * c.requests();
             GateStatus st = expected > 7 ? GateStatus.FAIL : GateStatus.UNKNOWN;
-            return new GateOutcome(gate, st, 0.0, null, null, c.requests(), String.format(Locale.US,
+            return new GateOutcome(gate, st, 0.0, null, null, c.requests(), Fixed.format(
                     "no revenue from the canary's %d requests (stable %s per request: about %.1f paying requests expected)",
                     c.requests(), fmt(sPer), expected));
         }
@@ -233,7 +233,7 @@ public final class StageGates {
         double lower = ratio * Math.exp(-wilson.z() * se);
         double upper = ratio * Math.exp(wilson.z() * se);
         GateStatus status = lower >= floor ? GateStatus.PASS : upper < floor ? GateStatus.FAIL : GateStatus.UNKNOWN;
-        return new GateOutcome(gate, status, cPer, sPer * lower, sPer * upper, c.requests(), String.format(Locale.US,
+        return new GateOutcome(gate, status, cPer, sPer * lower, sPer * upper, c.requests(), Fixed.format(
                 "revenue per request canary %s vs stable %s: ratio %.3f (%s %.3f–%.3f on %.0f and %.0f payments), limit ≥ %.2f",
                 fmt(cPer), fmt(sPer), ratio, wilson.describe(), lower, upper, kc.getAsDouble(), ks.getAsDouble(), floor));
     }
@@ -256,7 +256,7 @@ public final class StageGates {
             Proportion p = wilson.interval(slow, n);
             GateStatus st = p.upper() < 1 - q ? GateStatus.PASS : p.lower() > 1 - q ? GateStatus.FAIL : GateStatus.UNKNOWN;
             statuses.add(st);
-            detail.append(String.format(Locale.US,
+            detail.append(Fixed.format(
                     "p%d: %.1f%% of canary requests above stable×%.2f = %s ms (%s %.1f–%.1f%%, limit %.0f%%) %s; ",
                     Math.round(q * 100), p.pointPercent(), factor, fmt(ref * factor), wilson.describe(), p.lower() * 100,
                     p.upper() * 100, (1 - q) * 100, st));
@@ -349,11 +349,11 @@ public final class StageGates {
                         : mw.aLower() > settings.abLatencyEffect() ? GateStatus.FAIL : GateStatus.UNKNOWN;
         String detail = (mw == null
                 ? "latency: no timed requests"
-                : String.format(Locale.US,
+                : Fixed.format(
                         "latency: Mann-Whitney U=%.0f, z=%.2f, p(canary slower)=%.4f, A=%.3f (%.3f–%.3f), rank-biserial %.3f, limit A<%.2f → %s",
                         mw.u(), mw.z(), mw.pGreater(), mw.a(), mw.aLower(), mw.aUpper(), mw.rankBiserial(),
                         settings.abLatencyEffect(), latency))
-                + String.format(Locale.US,
+                + Fixed.format(
                         "; errors: canary %.2f%% vs stable %.2f%%, difference %+.2f pp (%.2f–%.2f), z=%.2f, p=%.4f, Cohen's h %.3f, margin %s pp → %s",
                         tp.first().pointPercent(), tp.second().pointPercent(), tp.difference() * 100, tp.lower() * 100,
                         tp.upper() * 100, tp.z(), tp.pGreater(), tp.cohensH(), fmt(settings.abErrorMarginPercent()),
@@ -396,6 +396,6 @@ public final class StageGates {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return String.valueOf((long) v);
         }
-        return String.format(Locale.US, "%.2f", v);
+        return Fixed.of(v, 2);
     }
 }

@@ -1,13 +1,13 @@
 package dev.avalo.health.rule;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.DoublePredicate;
 
 import org.HdrHistogram.Histogram;
 
+import dev.avalo.health.format.Fixed;
 import dev.avalo.health.rule.Condition.CountInWindow;
 import dev.avalo.health.rule.Condition.Direction;
 import dev.avalo.health.rule.Condition.Reference;
@@ -278,9 +278,9 @@ public final class RuleEvaluator {
             upper = n == 0 ? null : p.upper() * 100.0;
         }
         String what = m.type() == Type.QUANTILE
-                ? String.format(Locale.US, "%d of %d requests slower than %s ms (%s bounds %.2f–%.2f%%, limit %.0f%%)", k,
+                ? Fixed.format("%d of %d requests slower than %s ms (%s bounds %.2f–%.2f%%, limit %.0f%%)", k,
                         n, fmt(threshold), settings.wilson().describe(), p.lower() * 100, p.upper() * 100, lim * 100)
-                : String.format(Locale.US, "%s %s%% of %d (%s bounds %.2f–%.2f%%)", m.name(),
+                : Fixed.format("%s %s%% of %d (%s bounds %.2f–%.2f%%)", m.name(),
                         n == 0 ? "n/a" : fmt(p.pointPercent()), n, settings.wilson().describe(), p.lower() * 100,
                         p.upper() * 100);
         Instant since = status == Status.BREACHED ? Instant.ofEpochSecond(sustained ? from : end) : null;
@@ -591,7 +591,7 @@ public final class RuleEvaluator {
                 hit ? Instant.ofEpochSecond(from) : null,
                 !details
                         ? ""
-                        : String.format(Locale.US, "%s %s %.1f%% (%s vs %s) %s", r.metric().name(),
+                        : Fixed.format("%s %s %.1f%% (%s vs %s) %s", r.metric().name(),
                                 r.direction() == Direction.INCREASE ? "increase" : "drop", signed, fmt(current), fmt(reference),
                                 how));
     }
@@ -637,7 +637,7 @@ public final class RuleEvaluator {
         }
         return new RuleResult(rule, status, observed, r.percent(), lower, upper, kn[1],
                 status == Status.BREACHED ? Instant.ofEpochSecond(from) : null,
-                String.format(Locale.US,
+                Fixed.format(
                         "%d of %d canary requests slower than %s ms (stable %s %s ms %s %s%%), %s bounds %.1f–%.1f%%",
                         kn[0], kn[1], fmt(ref * factor), m.name(), fmt(ref),
                         r.direction() == Direction.INCREASE ? "+" : "−", fmt(r.percent()), settings.wilson().describe(),
@@ -670,7 +670,7 @@ public final class RuleEvaluator {
                 : (r.direction() == Direction.INCREASE ? 1 : -1) * (p.point() - ref) / ref * 100.0;
         return new RuleResult(rule, status, observed, r.percent(), p.n() == 0 ? null : p.lower() * 100,
                 p.n() == 0 ? null : p.upper() * 100, kn[1], status == Status.BREACHED ? Instant.ofEpochSecond(from) : null,
-                String.format(Locale.US, "canary %s %s%% of %d vs stable %s%%, limit %s%%", m.name(),
+                Fixed.format("canary %s %s%% of %d vs stable %s%%, limit %s%%", m.name(),
                         kn[1] == 0 ? "n/a" : fmt(p.pointPercent()), kn[1], fmt(ref * 100), fmt(lim * 100)));
     }
 
@@ -697,13 +697,13 @@ public final class RuleEvaluator {
         return new RuleResult(rule, Status.UNKNOWN, null, threshold, null, null, null, null, why);
     }
 
-    // sentences are formatted with Locale.US: the same digits, point and minus sign as Locale.ROOT (no grouping is used), and
-    // java.util.Formatter takes its fast path for US instead of building DecimalFormatSymbols for every number
+    // sentences are formatted by Fixed: the text of String.format(Locale.US, …) (the same digits, point and minus sign as
+    // Locale.ROOT, no grouping) without Formatter's cost
 
     static String fmt(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return String.valueOf((long) v);
         }
-        return String.format(Locale.US, "%.2f", v);
+        return Fixed.of(v, 2);
     }
 }

@@ -3,10 +3,10 @@ package dev.avalo.health.score;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.avalo.contracts.health.Verdict;
+import dev.avalo.health.format.Fixed;
 
 /**
  * The strategy document's health score: error rate 100 − 50·rate%, latency 100 − (p95 − 500)/7, throughput and user impact
@@ -157,6 +157,6 @@ public final class Scorer {
     }
 
     private static String f(double v) {
-        return String.format(Locale.US, "%.1f", v);
+        return Fixed.of(v, 1);
     }
 }

@@ -10,6 +10,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 
 import dev.avalo.contracts.health.Verdict;
+import dev.avalo.health.format.Fixed;
 import dev.avalo.health.gate.AlertView;
 import dev.avalo.health.gate.GateContext;
 import dev.avalo.health.gate.GateOutcome;
@@ -223,7 +224,7 @@ public final class Assessor {
                     ? p.upper() < 1.0 - q
                     : p.upper() <= 1.0 - q);
             if (!cleared) {
-                out.add(String.format(java.util.Locale.US,
+                out.add(Fixed.format(
                         "rule %s not cleared over the stage: %d of %d canary requests slower than %.1f ms (stable %s %.1f "
                                 + "ms + %s%%), %s bounds %.1f–%.1f%%, limit %.0f%%",
                         rule.id(), k, n, limitMillis, r.metric().name(), ref, fmtPercent(r.percent()),

@@ -131,4 +131,31 @@ class WilsonTest {
             }
         }
     }
+
+    @Test
+    void theExactBoundsNewtonInverseAgreesWithCommonsMathsSolver() {
+        java.util.Random random = new java.util.Random(5);
+        for (int round = 0; round < 3000; round++) {
+            long n = 1
+                    + (round % 3 == 0 ? random.nextInt(60) : round % 3 == 1 ? random.nextInt(5000) : random.nextInt(2_000_000));
+            long k = 1 + (long) random.nextInt((int) Math.min(n, 101));
+            double p = switch (round % 4) {
+                case 0 -> 0.025;
+                case 1 -> 0.001;
+                case 2 -> 0.05;
+                default -> 0.0005 + random.nextDouble() * 0.2;
+            };
+            double a = k;
+            double b = n - k + 1.0;
+            double solver = new org.apache.commons.math3.distribution.BetaDistribution(null, a, b)
+                    .inverseCumulativeProbability(p);
+            double guess = random.nextInt(5) == 0
+                    ? 0.0
+                    : Math.max(1e-12, Math.min(0.999, solver * (0.5 + random.nextDouble())));
+            double newton = Wilson.betaQuantile(p, a, b, guess);
+            assertThat(newton).as("k=%d n=%d p=%s", k, n, p).isCloseTo(solver, within(2e-9));
+            assertThat(org.apache.commons.math3.special.Beta.regularizedBeta(newton, a, b)).as("k=%d n=%d p=%s", k, n, p)
+                    .isCloseTo(p, within(p * 1e-9));
+        }
+    }
 }
