@@ -85,6 +85,10 @@ public final class RevisionWindow {
         long firstSeen = Long.MAX_VALUE;
         /** The running total's figures of this metric (null until needed, and after a reset). */
         Aggregate.Custom running;
+        /** Its counter, gauge and presence block sums for {@link #customRange}, once all three exist. */
+        Summed counterPart;
+        Summed gaugePart;
+        Summed presentPart;
 
         CustomColumn(String name, int index, int len) {
             this.name = name;
@@ -868,10 +872,20 @@ public final class RevisionWindow {
         if (c == null) {
             return null;
         }
-        Summed counter = derived(CUSTOM, name, null, CustomSum.COUNTER_PART,
-                () -> new CustomSum(name, CustomSum.COUNTER_PART));
-        Summed gauge = derived(CUSTOM, name, null, CustomSum.GAUGE_PART, () -> new CustomSum(name, CustomSum.GAUGE_PART));
-        Summed present = derived(CUSTOM, name, null, CustomSum.PRESENT, () -> new CustomSum(name, CustomSum.PRESENT));
+        Summed counter = c.counterPart;
+        Summed gauge = c.gaugePart;
+        Summed present = c.presentPart;
+        if (present == null) {
+            // found among the derived columns by a scan of names: kept on the column once all three exist
+            counter = derived(CUSTOM, name, null, CustomSum.COUNTER_PART, () -> new CustomSum(name, CustomSum.COUNTER_PART));
+            gauge = derived(CUSTOM, name, null, CustomSum.GAUGE_PART, () -> new CustomSum(name, CustomSum.GAUGE_PART));
+            present = derived(CUSTOM, name, null, CustomSum.PRESENT, () -> new CustomSum(name, CustomSum.PRESENT));
+            if (counter != null && gauge != null && present != null) {
+                c.counterPart = counter;
+                c.gaugePart = gauge;
+                c.presentPart = present;
+            }
+        }
         if (counter != null && gauge != null && present != null && counter.exact && gauge.exact) {
             long seconds = present.sum(start, to);
             if (seconds == 0) {
