@@ -188,9 +188,11 @@ class MetricsSamplerCost {
         Part interval = new Part("interval() (4 revisions)");
         Part hdrEncode = new Part("encodeIntoCompressedByteBuffer + copy (x4)");
         Part base64 = new Part("base64 (x4)");
+        Part encoderStep = new Part("CompressedHistogramEncoder.encodeBase64 (x4)");
+        CompressedHistogramEncoder encoder = new CompressedHistogramEncoder();
         Part json = new Part("Json.encode (x4)");
         Part publish = new Part("RouterNats.publish (x4)");
-        List<Part> steps = List.of(interval, hdrEncode, base64, json, publish);
+        List<Part> steps = List.of(interval, hdrEncode, base64, encoderStep, json, publish);
         ByteBuffer buffer = ByteBuffer.allocate(4096);
         for (int pass = 0; pass < 2; pass++) {
             for (Part p : steps) {
@@ -207,6 +209,12 @@ class MetricsSamplerCost {
                 interval.stop();
                 for (RevisionMetrics.Interval iv : intervals) {
                     Histogram h = iv.latency();
+                    // the sampler encodes with one of the two; both are timed, the first of them on alternate ticks
+                    if (t % 2 == 0) {
+                        encoderStep.start();
+                        encoder.encodeBase64(h);
+                        encoderStep.stop();
+                    }
                     hdrEncode.start();
                     if (buffer.capacity() < h.getNeededByteBufferCapacity()) {
                         buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
@@ -218,6 +226,11 @@ class MetricsSamplerCost {
                     base64.start();
                     String b64 = Base64.getEncoder().encodeToString(bytes);
                     base64.stop();
+                    if (t % 2 == 1) {
+                        encoderStep.start();
+                        encoder.encodeBase64(h);
+                        encoderStep.stop();
+                    }
                     json.start();
                     byte[] body = Json.encode(new RouterMetricsSample("router-1", "svc-0", "production", "svc-0-v1",
                             "stable", f.clock.instant(), 1000, iv.requests(), iv.errors(),
@@ -229,6 +242,7 @@ class MetricsSamplerCost {
                 }
             }
         }
+        encoder.close();
         System.out.printf("  Steps of a busy tick (4 live, 1,500 req/s each, caches flushed before it), per tick:%n");
         for (Part p : steps) {
             p.print(ticks);
@@ -256,8 +270,13 @@ class MetricsSamplerCost {
         Part unionAll = new Part("Union reset + update + getEstimate");
         Part busyEncode = new Part("encodeIntoCompressedByteBuffer(1,500 values)");
         Part emptyEncode = new Part("encodeIntoCompressedByteBuffer(empty)");
+        Part busyEncoder = new Part("CompressedHistogramEncoder.encode(1,500 values)");
+        Part emptyEncoder = new Part("CompressedHistogramEncoder.encode(empty)");
+        Part emptyKept = new Part("CompressedHistogramEncoder.encodeBase64(empty)");
+        CompressedHistogramEncoder primitiveEncoder = new CompressedHistogramEncoder();
         for (int pass = 0; pass < 2; pass++) {
-            for (Part p : List.of(reset, add, addOther, percentiles, hllReset, unionAll, busyEncode, emptyEncode)) {
+            for (Part p : List.of(reset, add, addOther, percentiles, hllReset, unionAll, busyEncode, busyEncoder, emptyEncode,
+                    emptyEncoder, emptyKept)) {
                 p.clear();
             }
             for (int i = 0; i < n; i++) {
@@ -276,6 +295,7 @@ class MetricsSamplerCost {
                 percentiles.time(() -> merged.getValueAtPercentile(50) + merged.getValueAtPercentile(99));
                 out.clear();
                 busyEncode.time(() -> merged.encodeIntoCompressedByteBuffer(out));
+                busyEncoder.time(() -> primitiveEncoder.encode(merged));
                 unionAll.time(() -> {
                     union.reset();
                     union.update(users);
@@ -285,11 +305,16 @@ class MetricsSamplerCost {
                 merged.reset();
                 out.clear();
                 emptyEncode.time(() -> merged.encodeIntoCompressedByteBuffer(out));
+                emptyEncoder.time(() -> primitiveEncoder.encode(merged));
+                emptyKept.time(() -> primitiveEncoder.encodeBase64(merged).length());
             }
         }
+        primitiveEncoder.close();
         System.out.printf("  Primitives of interval() and of the encoding, per call, warm:%n");
         reset.print(n * 2);
-        for (Part p : List.of(add, addOther, percentiles, hllReset, unionAll, busyEncode, emptyEncode)) {
+        for (Part p : List.of(add, addOther, percentiles, hllReset, unionAll, busyEncode, busyEncoder, emptyEncode,
+                emptyEncoder,
+                emptyKept)) {
             p.print(n);
         }
     }

@@ -2,9 +2,15 @@ package dev.avalo.router.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.HdrHistogram.Histogram;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
 import org.junit.jupiter.api.Test;
 
 import dev.avalo.router.route.StickyHash;
@@ -103,5 +109,84 @@ class RevisionMetricsTest {
         histogramCount += last.latency().getTotalCount();
         assertThat(requests).isEqualTo(2L * perThread);
         assertThat(histogramCount).isEqualTo(2L * perThread);
+    }
+
+    /**
+     * Idle windows are neither reset nor merged, and the merged histogram and union are reset only when they hold something:
+     * the intervals are exactly those of resetting and merging everything every time (the previous way, replayed here on plain
+     * histograms and sketches), down to the encoded bytes, through idle seconds, idle slots and histograms growing in any
+     * order.
+     */
+    @Test
+    void skippingIdleWindowsGivesTheIntervalsOfResettingEverything() {
+        int slots = 3;
+        RevisionMetrics m = new ProxyMetrics(slots, null).of("chat-api", "chat-api-v1", "stable");
+        Histogram[] windows = new Histogram[slots];
+        HllSketch[] sketches = new HllSketch[slots];
+        long[] counted = new long[slots];
+        for (int s = 0; s < slots; s++) {
+            windows[s] = new Histogram(3);
+            sketches[s] = new HllSketch(RevisionMetrics.LG_K);
+        }
+        Histogram merged = new Histogram(3);
+        Union union = new Union(RevisionMetrics.LG_K);
+        Random random = new Random(17);
+        for (int second = 0; second < 300; second++) {
+            boolean idleSecond = random.nextInt(4) == 0;
+            for (int s = 0; s < slots; s++) {
+                if (idleSecond || random.nextBoolean()) {
+                    continue;
+                }
+                int n = 1 + random.nextInt(random.nextBoolean() ? 3 : 400);
+                for (int i = 0; i < n; i++) {
+                    int pick = random.nextInt(1000);
+                    // now and then a value that grows a histogram: a slow response, a timeout, an hour
+                    long micros = pick == 0
+                            ? 30_000_000L << random.nextInt(8)
+                            : pick < 10
+                                    ? 100_000 + random.nextInt(5_000_000)
+                                    : 200 + random.nextInt(5_000);
+                    boolean hasUser = random.nextInt(3) > 0;
+                    long user = StickyHash.hash("user-" + random.nextInt(500));
+                    m.started(s);
+                    m.completed(s, 200, micros, false, hasUser, user);
+                    windows[s].recordValue(micros);
+                    counted[s]++;
+                    if (hasUser) {
+                        sketches[s].update(user);
+                    }
+                }
+            }
+            RevisionMetrics.Interval iv = m.interval();
+
+            merged.reset();
+            union.reset();
+            long requests = 0;
+            for (int s = 0; s < slots; s++) {
+                requests += counted[s];
+                if (counted[s] > 0) {
+                    merged.add(windows[s]);
+                }
+                if (!sketches[s].isEmpty()) {
+                    union.update(sketches[s]);
+                }
+                windows[s].reset();
+                sketches[s].reset();
+                counted[s] = 0;
+            }
+            long users = union.isEmpty() ? 0 : Math.round(union.getEstimate());
+
+            assertThat(iv.requests()).as("second %d", second).isEqualTo(requests);
+            assertThat(iv.users()).as("second %d", second).isEqualTo(users);
+            assertThat(iv.latency()).as("second %d", second).isEqualTo(merged);
+            assertThat(iv.latency().getHighestTrackableValue()).as("second %d", second)
+                    .isEqualTo(merged.getHighestTrackableValue());
+            assertThat(compressed(iv.latency())).as("second %d", second).isEqualTo(compressed(merged));
+        }
+    }
+
+    private static byte[] compressed(Histogram h) {
+        ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        return Arrays.copyOf(buffer.array(), h.encodeIntoCompressedByteBuffer(buffer));
     }
 }
