@@ -25,7 +25,12 @@ public final class RevisionMetrics {
 
     /** HLL precision: 2^12 buckets, about 1.6 % relative error, 2.5 KB per sketch. */
     static final int LG_K = 12;
-    private static final int SIGNIFICANT_DIGITS = 3;
+    /**
+     * 1 % resolution, what the health-scorer keeps of every histogram it merges (its decisions need no finer): 256 counts per
+     * power of two instead of 2,048, so the sampler's per-second passes over each window's counts (merge, reset, encode) touch
+     * an eighth of the memory, on a core the data plane may share.
+     */
+    static final int SIGNIFICANT_DIGITS = 2;
 
     private final String service;
     private final String revision;

@@ -34,7 +34,8 @@ class RevisionMetricsTest {
         assertThat(first.s4xx()).isEqualTo(5);
         assertThat(first.s5xx()).isEqualTo(5);
         assertThat(first.latency().getTotalCount()).isEqualTo(100);
-        assertThat(first.latency().getMaxValue()).isBetween(1098L, 1100L);
+        // the largest value, 1099 µs, at the histogram's 1 % resolution
+        assertThat(first.latency().getMaxValue()).isBetween(1099L, 1110L);
         assertThat(first.users()).isEqualTo(40);
         assertThat(first.inFlight()).isEqualTo(1);
 
@@ -125,10 +126,10 @@ class RevisionMetricsTest {
         HllSketch[] sketches = new HllSketch[slots];
         long[] counted = new long[slots];
         for (int s = 0; s < slots; s++) {
-            windows[s] = new Histogram(3);
+            windows[s] = new Histogram(RevisionMetrics.SIGNIFICANT_DIGITS);
             sketches[s] = new HllSketch(RevisionMetrics.LG_K);
         }
-        Histogram merged = new Histogram(3);
+        Histogram merged = new Histogram(RevisionMetrics.SIGNIFICANT_DIGITS);
         Union union = new Union(RevisionMetrics.LG_K);
         Random random = new Random(17);
         for (int second = 0; second < 300; second++) {
