@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * {@code String.format(Locale.US, "%.Nf", v)} without {@link java.util.Formatter}: the same text, a few times cheaper. Reports
- * carry some twenty sentences each, and at 10,000 canaries their formatting (a pattern parse per call, then the digits) took a
- * sixth of a health tick (bench/health-scorer, JFR).
+ * carry some twenty sentences each, and their formatting (a pattern parse per call, then the digits) took a sixth of a health
+ * tick at 2,000 canaries (bench/health-scorer, JFR).
  * <p>
  * The value times 10<sup>N</sup> is rounded half-up by magnitude, as Formatter does, whenever its fraction is clearly away from
  * one half (the product's rounding error is far smaller than the margin); at or near one half, and for values too large for a
