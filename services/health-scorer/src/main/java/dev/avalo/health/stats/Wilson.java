@@ -30,6 +30,7 @@ import org.apache.commons.math3.special.Beta;
 public final class Wilson {
 
     private final double confidence;
+    private final String description;
     private final double z;
     /** {@code χ²(α/2; 2k)} for k = 1..3, the Poisson bounds of the small-count modification. */
     private final double[] poisson = new double[4];
@@ -45,6 +46,7 @@ public final class Wilson {
             throw new IllegalArgumentException("confidence must be in (0.5, 1), got " + confidence);
         }
         this.confidence = confidence;
+        this.description = description(confidence);
         this.z = new NormalDistribution().inverseCumulativeProbability(1.0 - (1.0 - confidence) / 2.0);
         for (int k = 1; k <= 3; k++) {
             poisson[k] = new ChiSquaredDistribution(2.0 * k).inverseCumulativeProbability((1.0 - confidence) / 2.0);
@@ -241,8 +243,12 @@ public final class Wilson {
         return poisson[(int) k];
     }
 
-    /** A short name for reports, e.g. {@code "Wilson 95%"}. */
+    /** A short name for reports, e.g. {@code "Wilson 95%"} (built once: every report sentence carries it). */
     public String describe() {
+        return description;
+    }
+
+    private static String description(double confidence) {
         double percent = Math.round(confidence * 1000) / 10.0;
         return "Wilson " + (percent == Math.rint(percent) ? String.valueOf((long) percent) : String.valueOf(percent))
                 + "% (Brown-Cai-DasGupta small-count modification, never past the exact bound)";
