@@ -3,7 +3,6 @@ package dev.avalo.health.stats;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.special.Beta;
@@ -179,11 +178,12 @@ public final class Wilson {
             return 0;
         }
         double p = (1.0 - confidence) / 2.0;
-        BetaDistribution beta = new BetaDistribution(null, k, n - k + 1.0);
-        if (t - MARGIN > 0 && beta.cumulativeProbability(t - MARGIN) > p) {
+        double a = k;
+        double b = n - k + 1.0;
+        if (t - MARGIN > 0 && Beta.regularizedBeta(t - MARGIN, a, b) > p) {
             return -1; // the p-quantile is below t − MARGIN
         }
-        if (t + MARGIN < 1 && beta.cumulativeProbability(t + MARGIN) < p) {
+        if (t + MARGIN < 1 && Beta.regularizedBeta(t + MARGIN, a, b) < p) {
             return 1; // the p-quantile is above t + MARGIN
         }
         return 0;

@@ -3,8 +3,10 @@ package dev.avalo.health.verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.HdrHistogram.Histogram;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
@@ -311,7 +313,7 @@ public final class Assessor {
     private record PoissonKey(long k, double alpha) {
     }
 
-    private static final java.util.Map<PoissonKey, Double> POISSON_UPPER = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<PoissonKey, Double> POISSON_UPPER = new ConcurrentHashMap<>();
 
     private double[] quantileBounds(Aggregate c) {
         long n = c.latency().getTotalCount();

@@ -26,7 +26,7 @@ public final class Aggregate {
 
     /** {@link #custom}, made writable on first use. */
     private Map<String, Custom> customs() {
-        if (custom.isEmpty() && !(custom instanceof HashMap)) {
+        if (!(custom instanceof HashMap)) {
             custom = new HashMap<>();
         }
         return custom;

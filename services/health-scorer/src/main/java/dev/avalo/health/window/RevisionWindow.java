@@ -165,8 +165,8 @@ public final class RevisionWindow {
 
         /** Adds {@code delta} to the block of {@code second}, claiming its ring position for that block when older. */
         final void add(long second, long delta) {
-            long b = Math.floorDiv(second, (long) BLOCK);
-            int j = (int) Math.floorMod(b, (long) blocks);
+            long b = blockOf(second);
+            int j = position(b);
             if (blockId[j] != b) {
                 if (blockId[j] > b) {
                     return; // a newer block holds the position: this second is no longer reachable through it
@@ -224,8 +224,8 @@ public final class RevisionWindow {
                 return 0;
             }
             long sum = 0;
-            long b = Math.floorDiv(t, (long) BLOCK);
-            int j = (int) Math.floorMod(b, (long) blocks);
+            long b = blockOf(t);
+            int j = position(b);
             long first = b * BLOCK;
             while (t < to) {
                 long end = first + BLOCK;
@@ -488,8 +488,8 @@ public final class RevisionWindow {
      * as a block).
      */
     private void afterChange(int i, long second, String name) {
-        long b = Math.floorDiv(second, (long) BLOCK);
-        int j = (int) Math.floorMod(b, (long) blocks);
+        long b = blockOf(second);
+        int j = position(b);
         for (int k = 0, n = summed.size(); k < n; k++) {
             Summed s = summed.get(k);
             if (s.dependsOn(name)) {
@@ -620,8 +620,8 @@ public final class RevisionWindow {
         }
         sec[i] = epochSecond;
         // the second's block is claimed by every summed column now, so that ingestion only adds changes
-        long b = Math.floorDiv(epochSecond, (long) BLOCK);
-        int j = (int) Math.floorMod(b, (long) blocks);
+        long b = blockOf(epochSecond);
+        int j = position(b);
         for (int k = 0, n = summed.size(); k < n; k++) {
             summed.get(k).claim(b, j);
         }
@@ -633,8 +633,8 @@ public final class RevisionWindow {
 
     /** Forgets the second {@code held} of slot {@code i} (the running total keeps it). */
     private void evict(int i, long held) {
-        long b = Math.floorDiv(held, (long) BLOCK);
-        int j = (int) Math.floorMod(b, (long) blocks);
+        long b = blockOf(held);
+        int j = position(b);
         for (int k = 0, n = summed.size(); k < n; k++) {
             summed.get(k).removeAt(i, b, j);
         }
@@ -654,6 +654,16 @@ public final class RevisionWindow {
 
     private static int kindCode(MetricKind kind) {
         return kind == MetricKind.COUNTER ? COUNTER : GAUGE;
+    }
+
+    /** The block holding {@code epochSecond}. */
+    private static long blockOf(long epochSecond) {
+        return Math.floorDiv(epochSecond, (long) BLOCK);
+    }
+
+    /** The ring position of block {@code b} in every summed column. */
+    private int position(long b) {
+        return (int) Math.floorMod(b, (long) blocks);
     }
 
     private int ring(long epochSecond) {
@@ -1074,18 +1084,10 @@ public final class RevisionWindow {
      * reading back from the range's end at most {@code staleSeconds}: NaN when none.
      */
     public double gaugeLast(String name, long from, long to, int staleSeconds) {
-        CustomColumn c = custom.get(name);
-        if (c == null || to <= from) {
+        if (to <= from) {
             return Double.NaN;
         }
-        long lo = Math.max(Math.max(from - staleSeconds, to - len), to - 1 - staleSeconds);
-        for (long u = to - 1; u >= lo; u--) {
-            int i = ring(u);
-            if (sec[i] == u && c.kind(i) != 0) {
-                return c.value(i);
-            }
-        }
-        return Double.NaN;
+        return latestValue(name, Math.max(from - staleSeconds, to - 1 - staleSeconds), to);
     }
 
     /**

@@ -56,8 +56,6 @@ public final class RevisionMetrics {
     // sampler state (one sampling thread at a time)
     private final Histogram merged = new Histogram(SIGNIFICANT_DIGITS);
     private final Union union = new Union(LG_K);
-    private boolean mergedHoldsValues;
-    private boolean unionHoldsUsers;
 
     RevisionMetrics(String service, String revision, String role, int slots) {
         this.service = service;
@@ -201,13 +199,11 @@ public final class RevisionMetrics {
         long c3 = 0;
         long c4 = 0;
         long c5 = 0;
-        if (mergedHoldsValues) {
+        if (merged.getTotalCount() > 0) {
             merged.reset();
-            mergedHoldsValues = false;
         }
-        if (unionHoldsUsers) {
+        if (!union.isEmpty()) {
             union.reset();
-            unionHoldsUsers = false;
         }
         for (Slot slot : windows) {
             Window w = slot.swap();
@@ -221,15 +217,13 @@ public final class RevisionMetrics {
             c3 += w.s3xx;
             c4 += w.s4xx;
             c5 += w.s5xx;
-            mergedHoldsValues = true;
             merged.add(w.latency);
             if (!w.users.isEmpty()) {
-                unionHoldsUsers = true;
                 union.update(w.users);
             }
             w.reset();
         }
-        long distinctUsers = unionHoldsUsers ? Math.round(union.getEstimate()) : 0;
+        long distinctUsers = union.isEmpty() ? 0 : Math.round(union.getEstimate());
         if (merged.getTotalCount() > 0) {
             lastP50Seconds = merged.getValueAtPercentile(50) / 1e6;
             lastP99Seconds = merged.getValueAtPercentile(99) / 1e6;
