@@ -19,10 +19,10 @@ import org.HdrHistogram.Histogram;
  * figure, indexed by slot) rather than an object per second, so a rule's sum over minutes is a tight loop without lookups or
  * allocation. Latencies are kept per second as their non-empty buckets ({@link SparseLatency}), and incrementally:
  * <ul>
- * <li>sums per block of {@value #BLOCK} seconds of the per-second quantities that rules sum over minutes (requests, errors,
- * timed requests, requests slower than each latency threshold a rule uses, a rate's capped numerator and its denominator,
- * pushed counters and gauges), kept at ingestion and eviction ({@link Summed}), so a sum over 5 minutes reads some 20 blocks
- * and at most {@code 2 × (BLOCK − 1)} seconds at its ends instead of 300 seconds;</li>
+ * <li>cumulative sums per block of {@value #BLOCK} seconds of the per-second quantities that rules sum over minutes (requests,
+ * errors, timed requests, requests slower than each latency threshold a rule uses, a rate's capped numerator and its
+ * denominator, pushed counters and gauges), kept at ingestion ({@link Summed}), so a sum over 5 minutes reads two of them and
+ * at most {@code BLOCK − 1} seconds at its start instead of 300 seconds;</li>
  * <li>a few merged histograms of recently asked ranges (the 5-minute score and relative-rule windows), moved second by second
  * by adding the entering and removing the leaving seconds' buckets, and updated when a late sample arrives
  * ({@link RangeHistograms});</li>
@@ -123,35 +123,33 @@ public final class RevisionWindow {
     private static final int GAUGE = 2;
 
     /** Seconds per block of a {@link Summed} column. */
-    static final int BLOCK = 16;
+    static final int BLOCK = 4;
     /** Derived summed columns kept at most; further quantities are answered by scanning the seconds. */
     static final int MAX_DERIVED = 40;
     /** Largest magnitude of a pushed value kept in a summed column: 660 of them still add up exactly in a double. */
     private static final double MAX_EXACT = 0x1p43;
 
     /**
-     * A per-second quantity of the held seconds (a function of the slot's figures) with its sum per block of {@link #BLOCK}
-     * seconds (block {@code b} is the seconds {@code [b × BLOCK, (b + 1) × BLOCK)}). A block's sum is exactly the sum of the
-     * values of its seconds still held by their slot: a second's change is added at ingestion and its value removed when its
-     * slot is taken over. The block ring is long enough that a block whose seconds may be asked for is never displaced by
-     * another; a block whose sum belongs to another block (only seconds no range reaches any more, or never written) is summed
-     * second by second. A range sum therefore equals a scan of the held seconds. Pushed (double) values are kept only while
-     * every value is a whole number below 2^43, so that their sums are exact and equal to a scan's in any order; otherwise
-     * {@link #exact} turns false and callers scan.
+     * A per-second quantity of the held seconds (a function of the slot's figures) with its cumulative sums per block of
+     * {@link #BLOCK} seconds (block {@code b} is the seconds {@code [b × BLOCK, (b + 1) × BLOCK)}): {@code cum} at block
+     * {@code b}'s ring position is the sum of every value added to a second of block {@code b} or an earlier one, nothing ever
+     * taken out. The ring holds every block from {@link #blocks} − 1 before the newest second's block to it, each carried on
+     * from the one before when the newest second moves into a new block. A second within the ring's length of the newest one is
+     * never evicted, so the difference of two cumulative sums over blocks inside that span is exactly the sum of their held
+     * seconds: a range sum reads two of them, and at most {@code BLOCK − 1} seconds at the range's start (and at its end when
+     * it ends before the newest block), instead of one block per {@code BLOCK} seconds. Seconds older than that span (still
+     * held, after a gap in the data) are summed second by second. A range sum therefore equals a scan of the held seconds.
+     * Pushed (double) values are kept only while every value is a whole number below 2^43, so that their sums are exact and
+     * equal to a scan's in any order; otherwise {@link #exact} turns false and callers scan.
      */
     private abstract class Summed {
-        final long[] block = new long[blocks];
-        final long[] blockId = new long[blocks];
+        final long[] cum = new long[blocks];
         boolean exact = true;
         /** A derived column's key (see {@link #derived}). */
         int type;
         String a;
         String b;
         long x;
-
-        Summed() {
-            Arrays.fill(blockId, Long.MIN_VALUE);
-        }
 
         /** The value of slot {@code i} (for the second it holds). */
         abstract long at(int i);
@@ -163,43 +161,35 @@ public final class RevisionWindow {
             return name == null;
         }
 
-        /** Adds {@code delta} to the block of {@code second}, claiming its ring position for that block when older. */
-        final void add(long second, long delta) {
-            long b = blockOf(second);
+        /**
+         * Adds {@code delta} to a second of block {@code b} (a block the ring holds): to its cumulative sum and every later
+         * one.
+         */
+        final void addFrom(long b, long delta) {
+            long last = blockOf(newestSecond);
             int j = position(b);
-            if (blockId[j] != b) {
-                if (blockId[j] > b) {
-                    return; // a newer block holds the position: this second is no longer reachable through it
+            for (long k = b; k <= last; k++) {
+                cum[j] += delta;
+                if (++j == blocks) {
+                    j = 0;
                 }
-                blockId[j] = b;
-                block[j] = 0;
-            }
-            block[j] += delta;
-        }
-
-        /** Claims ring position {@code j} for block {@code b} (a second of it was taken into the ring), unless it holds it. */
-        final void claim(long b, int j) {
-            if (blockId[j] < b) {
-                blockId[j] = b;
-                block[j] = 0;
             }
         }
 
-        /** Adds {@code delta} to block {@code b} at position {@code j} (claimed when its second was taken into the ring). */
-        final void addAt(long b, int j, long delta) {
-            if (blockId[j] == b) {
-                block[j] += delta;
+        /** The blocks after {@code from} up to {@code to} (the newest second moved on) start with {@code from}'s sum. */
+        final void carry(long from, long to) {
+            long carried = cum[position(from)];
+            long n = Math.min(to - from, blocks);
+            int j = position(to);
+            for (long k = 0; k < n; k++) {
+                cum[j] = carried;
+                if (--j < 0) {
+                    j = blocks - 1;
+                }
             }
         }
 
-        /** Removes the value of slot {@code i}, of block {@code b} at position {@code j}, before the slot is taken over. */
-        final void removeAt(int i, long b, int j) {
-            if (blockId[j] == b) {
-                block[j] -= at(i);
-            }
-        }
-
-        /** The sum of the held seconds of {@code [from, to)}, a range within one block. */
+        /** The sum of the held seconds of {@code [from, to)}, second by second. */
         private long held(long from, long to) {
             long sum = 0;
             int i = ring(from);
@@ -215,45 +205,69 @@ public final class RevisionWindow {
         }
 
         /**
-         * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: whole blocks from their sums, a
-         * block the range covers in part second by second, or as its sum less the seconds outside the range when fewer.
+         * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: the whole blocks between two
+         * cumulative sums, the seconds before the first whole block (and after the last, when the range ends before the newest
+         * block) one by one.
          */
         final long sum(long from, long to) {
             long t = start(from, to);
+            to = Math.min(to, newestSecond + 1);
             if (t >= to) {
                 return 0;
             }
             long sum = 0;
-            long b = blockOf(t);
-            int j = position(b);
-            long first = b * BLOCK;
-            while (t < to) {
-                long end = first + BLOCK;
-                long e = Math.min(end, to);
-                boolean kept = blockId[j] == b;
-                if (kept && t == first && e == end) {
-                    sum += block[j];
-                } else if (kept && e - t > BLOCK / 2) {
-                    sum += block[j] - held(first, t) - held(e, end);
-                } else {
-                    sum += held(t, e);
-                }
+            long spanStart = newestSecond - len + 1;
+            if (t < spanStart) {
+                long e = Math.min(spanStart, to);
+                sum += held(t, e); // held seconds older than the ring's span: not in the cumulative sums
                 t = e;
-                b++;
-                first = end;
-                if (++j == blocks) {
-                    j = 0;
+                if (t >= to) {
+                    return sum;
                 }
+            }
+            long firstBlock = blockOf(t);
+            if (firstBlock * BLOCK != t) {
+                firstBlock++; // the seconds before the first whole block, one by one
+                long e = Math.min(firstBlock * BLOCK, to);
+                sum += held(t, e);
+                t = e;
+            }
+            long lastBlock;
+            if (to > newestSecond) {
+                lastBlock = blockOf(newestSecond); // no second after the newest has a value: its block counts whole
+            } else {
+                lastBlock = blockOf(to) - 1;
+                sum += held(Math.max(t, (lastBlock + 1) * BLOCK), to);
+            }
+            if (lastBlock >= firstBlock) {
+                sum += cum[position(lastBlock)] - cum[position(firstBlock - 1)];
             }
             return sum;
         }
 
-        /** Builds the block sums from the held seconds (a column created after data arrived). */
+        /**
+         * Builds the cumulative sums from the held seconds of the ring's span (a column created after data arrived); every held
+         * value is read, so that {@link #exact} covers the older seconds a range may still scan.
+         */
         final void init() {
+            if (newestSecond == Long.MIN_VALUE) {
+                return;
+            }
+            long spanStart = newestSecond - len + 1;
             for (int i = 0; i < len; i++) {
                 if (sec[i] != Long.MIN_VALUE) {
-                    add(sec[i], at(i));
+                    long v = at(i);
+                    if (sec[i] >= spanStart) {
+                        cum[position(blockOf(sec[i]))] += v; // each block's own sum first
+                    }
                 }
+            }
+            long last = blockOf(newestSecond);
+            long running = 0;
+            for (long k = last - blocks + 1; k <= last; k++) {
+                int j = position(k);
+                running += cum[j];
+                cum[j] = running;
             }
         }
     }
@@ -359,7 +373,9 @@ public final class RevisionWindow {
 
         @Override
         boolean dependsOn(String metric) {
-            return true;
+            return metric == null
+                    ? numRouter != null || denRouter != null
+                    : numRouter == null && metric.equals(numerator) || denRouter == null && metric.equals(denominator);
         }
 
         /** The router's column of a name, or null for a pushed metric. */
@@ -483,19 +499,17 @@ public final class RevisionWindow {
     }
 
     /**
-     * Adds the change of slot {@code i} (holding {@code second}) since {@link #beforeChange} to the summed columns that depend
-     * on it (every column claimed the second's block when the second was taken into the ring, so that a block of zeros is read
-     * as a block).
+     * Adds the change of slot {@code i} (holding {@code second}, a second within the ring's span) since {@link #beforeChange}
+     * to the summed columns that depend on it.
      */
     private void afterChange(int i, long second, String name) {
         long b = blockOf(second);
-        int j = position(b);
         for (int k = 0, n = summed.size(); k < n; k++) {
             Summed s = summed.get(k);
             if (s.dependsOn(name)) {
                 long delta = s.at(i) - before[k];
                 if (delta != 0) {
-                    s.addAt(b, j, delta);
+                    s.addFrom(b, delta);
                 }
             }
         }
@@ -619,13 +633,15 @@ public final class RevisionWindow {
             evict(i, held);
         }
         sec[i] = epochSecond;
-        // the second's block is claimed by every summed column now, so that ingestion only adds changes
-        long b = blockOf(epochSecond);
-        int j = position(b);
-        for (int k = 0, n = summed.size(); k < n; k++) {
-            summed.get(k).claim(b, j);
-        }
         if (epochSecond > newestSecond) {
+            if (newestSecond != Long.MIN_VALUE && blockOf(epochSecond) != blockOf(newestSecond)) {
+                // the blocks the newest second moves over start from the sums so far
+                long from = blockOf(newestSecond);
+                long to = blockOf(epochSecond);
+                for (int k = 0, n = summed.size(); k < n; k++) {
+                    summed.get(k).carry(from, to);
+                }
+            }
             newestSecond = epochSecond;
         }
         return i;
@@ -633,11 +649,7 @@ public final class RevisionWindow {
 
     /** Forgets the second {@code held} of slot {@code i} (the running total keeps it). */
     private void evict(int i, long held) {
-        long b = blockOf(held);
-        int j = position(b);
-        for (int k = 0, n = summed.size(); k < n; k++) {
-            summed.get(k).removeAt(i, b, j);
-        }
+        // the summed columns need nothing: a second taken over is older than the span of their cumulative sums
         long[] pairs = latency[i];
         if (pairs != null) {
             ranges.changed(held, pairs, -1);
