@@ -205,9 +205,9 @@ public final class RevisionWindow {
         }
 
         /**
-         * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: the whole blocks between two
-         * cumulative sums, the seconds before the first whole block (and after the last, when the range ends before the newest
-         * block) one by one.
+         * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: the blocks the range touches from
+         * two cumulative sums, less the seconds of its end blocks outside the range; or, at an end where the range holds fewer
+         * of its block's seconds than it leaves out, those seconds one by one (at most {@code BLOCK / 2} at each end).
          */
         final long sum(long from, long to) {
             long t = start(from, to);
@@ -225,22 +225,46 @@ public final class RevisionWindow {
                     return sum;
                 }
             }
-            long firstBlock = blockOf(t);
-            if (firstBlock * BLOCK != t) {
-                firstBlock++; // the seconds before the first whole block, one by one
-                long e = Math.min(firstBlock * BLOCK, to);
+            long lo = blockOf(t);
+            if (lo * BLOCK < spanStart) {
+                // the span starts inside this block: its earlier seconds may have been evicted, so add its in-range ones
+                long e = Math.min((lo + 1) * BLOCK, to);
                 sum += held(t, e);
                 t = e;
+                lo++;
+                if (t >= to) {
+                    return sum;
+                }
             }
-            long lastBlock;
-            if (to > newestSecond) {
-                lastBlock = blockOf(newestSecond); // no second after the newest has a value: its block counts whole
-            } else {
-                lastBlock = blockOf(to) - 1;
-                sum += held(Math.max(t, (lastBlock + 1) * BLOCK), to);
+            long hi = blockOf(to - 1);
+            long end = Math.min((hi + 1) * BLOCK, newestSecond + 1); // no second after the newest has a value
+            if (lo == hi) {
+                long in = to - t;
+                if (in <= end - lo * BLOCK - in) {
+                    return sum + held(t, to);
+                }
+                return sum + cum[position(lo)] - cum[position(lo - 1)] - held(lo * BLOCK, t) - held(to, end);
             }
-            if (lastBlock >= firstBlock) {
-                sum += cum[position(lastBlock)] - cum[position(firstBlock - 1)];
+            long headOut = t - lo * BLOCK;
+            if (headOut > 0) {
+                if ((lo + 1) * BLOCK - t < headOut) {
+                    sum += held(t, (lo + 1) * BLOCK);
+                    lo++;
+                } else {
+                    sum -= held(lo * BLOCK, t);
+                }
+            }
+            long tailOut = end - to;
+            if (tailOut > 0) {
+                if (to - hi * BLOCK < tailOut) {
+                    sum += held(hi * BLOCK, to);
+                    hi--;
+                } else {
+                    sum -= held(to, end);
+                }
+            }
+            if (hi >= lo) {
+                sum += cum[position(hi)] - cum[position(lo - 1)];
             }
             return sum;
         }
@@ -587,8 +611,9 @@ public final class RevisionWindow {
             return false;
         }
         if (c == null) {
-            c = new CustomColumn(name, customColumns.size(), len);
-            custom.put(name, c);
+            // the canonical instance: lookups by the catalog's names (constants) then match by identity, not by reading the key
+            c = new CustomColumn(name.intern(), customColumns.size(), len);
+            custom.put(c.name, c);
             customColumns.add(c);
         }
         int k = c.kind(i);
