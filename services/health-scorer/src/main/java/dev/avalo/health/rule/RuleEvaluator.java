@@ -71,7 +71,7 @@ public final class RuleEvaluator {
             return threshold(rule, t, ctx, details);
         }
         if (c instanceof CountInWindow w) {
-            return count(rule, w.metric(), w.op(), w.value(), (int) w.window().toSeconds(), false, ctx);
+            return count(rule, w.metric(), w.op(), w.value(), (int) w.window().toSeconds(), false, ctx, details);
         }
         return relative(rule, (Relative) c, ctx, details);
     }
@@ -88,15 +88,15 @@ public final class RuleEvaluator {
             return switch (m.type()) {
                 case RATE, QUANTILE -> proportion(rule, m, t.op(), t.value(), settings.instantWindowSeconds(), false, ctx,
                         w, details);
-                case GAUGE -> latestGauge(rule, m, t.op(), t.value(), ctx, w);
-                case COUNTER -> count(rule, m, t.op(), t.value(), settings.instantWindowSeconds(), false, ctx);
+                case GAUGE -> latestGauge(rule, m, t.op(), t.value(), ctx, w, details);
+                case COUNTER -> count(rule, m, t.op(), t.value(), settings.instantWindowSeconds(), false, ctx, details);
             };
         }
         int seconds = (int) t.sustained().toSeconds();
         return switch (m.type()) {
             case RATE, QUANTILE -> proportion(rule, m, t.op(), t.value(), seconds, true, ctx, w, details);
-            case GAUGE -> sustainedGauge(rule, m, t.op(), t.value(), seconds, ctx, w);
-            case COUNTER -> count(rule, m, t.op(), t.value(), seconds, true, ctx);
+            case GAUGE -> sustainedGauge(rule, m, t.op(), t.value(), seconds, ctx, w, details);
+            case COUNTER -> count(rule, m, t.op(), t.value(), seconds, true, ctx, details);
         };
     }
 
@@ -311,7 +311,7 @@ public final class RuleEvaluator {
     }
 
     private RuleResult latestGauge(RuleDefinition rule, Metric m, Comparator op, double threshold, EvaluationContext ctx,
-            RevisionWindow w) {
+            RevisionWindow w, boolean details) {
         int stale = settings.gaugeStaleSeconds();
         double v = pushedGauge(w, m)
                 ? w.gaugeLast(m.name(), ctx.end() - stale, ctx.end(), stale)
@@ -321,11 +321,11 @@ public final class RuleEvaluator {
         }
         boolean hit = op.test(v, threshold);
         return new RuleResult(rule, hit ? Status.BREACHED : Status.OK, v, threshold, null, null, null,
-                hit ? Instant.ofEpochSecond(ctx.end() - 1) : null, m.name() + " " + fmt(v) + " (latest value)");
+                hit ? Instant.ofEpochSecond(ctx.end() - 1) : null, details ? m.name() + " " + fmt(v) + " (latest value)" : "");
     }
 
     private RuleResult sustainedGauge(RuleDefinition rule, Metric m, Comparator op, double threshold, int seconds,
-            EvaluationContext ctx, RevisionWindow w) {
+            EvaluationContext ctx, RevisionWindow w, boolean details) {
         long end = ctx.end();
         long from = end - seconds;
         long first = coverageStart(w, m);
@@ -343,8 +343,10 @@ public final class RuleEvaluator {
         }
         if (scan.firstFailing() >= 0) {
             return new RuleResult(rule, Status.OK, scan.lastValue(), threshold, null, null, null, null,
-                    m.name() + " was " + fmt(scan.firstFailingValue()) + " at "
-                            + Instant.ofEpochSecond(from + scan.firstFailing()) + ", within the threshold");
+                    details
+                            ? m.name() + " was " + fmt(scan.firstFailingValue()) + " at "
+                                    + Instant.ofEpochSecond(from + scan.firstFailing()) + ", within the threshold"
+                            : "");
         }
         double last = scan.lastPresent();
         if (scan.missing() > 0) {
@@ -352,7 +354,9 @@ public final class RuleEvaluator {
                     m.name() + " had no fresh value for " + scan.missing() + " of " + seconds + " s");
         }
         return new RuleResult(rule, Status.BREACHED, last, threshold, null, null, null, Instant.ofEpochSecond(from),
-                m.name() + " " + op.symbol() + " " + fmt(threshold) + " for every second of " + seconds + " s");
+                details
+                        ? m.name() + " " + op.symbol() + " " + fmt(threshold) + " for every second of " + seconds + " s"
+                        : "");
     }
 
     /**
@@ -401,7 +405,7 @@ public final class RuleEvaluator {
     }
 
     private RuleResult count(RuleDefinition rule, Metric m, Comparator op, double threshold, int seconds,
-            boolean needCoverage, EvaluationContext ctx) {
+            boolean needCoverage, EvaluationContext ctx, boolean details) {
         RevisionWindow w = ctx.canaryWindow();
         if (w == null) {
             return unknown(rule, threshold, "no data for canary " + ctx.canary() + " yet");
@@ -432,7 +436,7 @@ public final class RuleEvaluator {
             // the events happened: more than the threshold cannot be undone by missing data
             return new RuleResult(rule, Status.BREACHED, sum[0], threshold, null, null, null,
                     Instant.ofEpochSecond(needCoverage ? from : end),
-                    fmt(sum[0]) + " " + name + " in the last " + seconds + " s");
+                    details ? fmt(sum[0]) + " " + name + " in the last " + seconds + " s" : "");
         }
         long first = coverageStart(w, m);
         if (!reported[0]) {
@@ -464,7 +468,8 @@ public final class RuleEvaluator {
             }
         }
         return new RuleResult(rule, hit ? Status.BREACHED : Status.OK, sum[0], threshold, null, null, null,
-                hit ? Instant.ofEpochSecond(from) : null, fmt(sum[0]) + " " + name + " in the last " + seconds + " s");
+                hit ? Instant.ofEpochSecond(from) : null,
+                details ? fmt(sum[0]) + " " + name + " in the last " + seconds + " s" : "");
     }
 
     /** The attempts counter of a success counter (the denominator of the catalog's rate with it as numerator), or null. */

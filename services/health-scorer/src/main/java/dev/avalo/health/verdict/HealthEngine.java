@@ -56,7 +56,8 @@ public final class HealthEngine {
     private final Supplier<Assessor> assessors;
     private final RuleRegistry rules;
     private final AlertBook alerts;
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    /** Environment → service → state: a sample finds its state without building a key. */
+    private final Map<String, Map<String, State>> states = new ConcurrentHashMap<>();
 
     private static final class State {
         final ServiceWindows windows;
@@ -80,8 +81,25 @@ public final class HealthEngine {
     }
 
     private State state(String service, String environment) {
-        return states.computeIfAbsent(service + "." + environment,
+        State st = existing(service, environment);
+        if (st != null) {
+            return st;
+        }
+        return states.computeIfAbsent(environment, e -> new ConcurrentHashMap<>()).computeIfAbsent(service,
                 k -> new State(new ServiceWindows(service, environment, settings.retentionSeconds())));
+    }
+
+    private State existing(String service, String environment) {
+        Map<String, State> byService = states.get(environment);
+        return byService == null ? null : byService.get(service);
+    }
+
+    private List<State> all() {
+        List<State> all = new ArrayList<>();
+        for (Map<String, State> byService : states.values()) {
+            all.addAll(byService.values());
+        }
+        return all;
     }
 
     /** Merges a router's sample into its revision's second. */
@@ -197,7 +215,7 @@ public final class HealthEngine {
     public List<HealthReport> tick(Instant now) {
         long nowSecond = now.getEpochSecond();
         firstReportsThisTick.set(0);
-        State[] all = states.values().toArray(State[]::new);
+        State[] all = all().toArray(State[]::new);
         HealthReport[] due = new HealthReport[all.length];
         boolean[] idle = new boolean[all.length];
         IntConsumer one = k -> {
@@ -225,11 +243,13 @@ public final class HealthEngine {
         }
         if (anyIdle) {
             // forget services with nothing left: no canary, no data within the retention
-            states.values().removeIf(st -> {
-                synchronized (st) {
-                    return st.canary == null && st.windows.revisions().isEmpty();
-                }
-            });
+            for (Map<String, State> byService : states.values()) {
+                byService.values().removeIf(st -> {
+                    synchronized (st) {
+                        return st.canary == null && st.windows.revisions().isEmpty();
+                    }
+                });
+            }
         }
         return reports;
     }
@@ -282,7 +302,7 @@ public final class HealthEngine {
 
     /** The latest report for a service in an environment. */
     public Optional<HealthReport> latest(String service, String environment) {
-        State st = states.get(service + "." + environment);
+        State st = existing(service, environment);
         if (st == null) {
             return Optional.empty();
         }
@@ -293,7 +313,7 @@ public final class HealthEngine {
 
     /** The newest second with data for a revision, or {@link Long#MIN_VALUE}: shows how far ingestion has got. */
     public long newestSecond(String service, String environment, String revision) {
-        State st = states.get(service + "." + environment);
+        State st = existing(service, environment);
         if (st == null) {
             return Long.MIN_VALUE;
         }
@@ -306,7 +326,7 @@ public final class HealthEngine {
     /** Every canary being judged. */
     public List<LiveCanary> liveCanaries() {
         List<LiveCanary> out = new ArrayList<>();
-        for (State st : states.values()) {
+        for (State st : all()) {
             synchronized (st) {
                 if (st.canary != null) {
                     out.add(st.canary);
@@ -318,7 +338,7 @@ public final class HealthEngine {
 
     /** The canary being judged for a service, if any. */
     public Optional<LiveCanary> live(String service, String environment) {
-        State st = states.get(service + "." + environment);
+        State st = existing(service, environment);
         if (st == null) {
             return Optional.empty();
         }
