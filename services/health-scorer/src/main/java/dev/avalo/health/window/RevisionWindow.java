@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  * <li>cumulative sums per block of {@value #BLOCK} seconds of the per-second quantities that rules sum over minutes (requests,
  * errors, timed requests, requests slower than each latency threshold a rule uses, a rate's capped numerator and its
  * denominator, pushed counters and gauges), kept at ingestion ({@link Summed}), so a sum over 5 minutes reads two of them and
- * at most {@code BLOCK − 1} seconds at its start instead of 300 seconds;</li>
+ * at most {@code BLOCK / 2} seconds at each end instead of 300 seconds;</li>
  * <li>a few merged histograms of recently asked ranges (the 5-minute score and relative-rule windows), moved second by second
  * by adding the entering and removing the leaving seconds' buckets, and updated when a late sample arrives
  * ({@link RangeHistograms});</li>
@@ -136,11 +136,11 @@ public final class RevisionWindow {
      * taken out. The ring holds every block from {@link #blocks} − 1 before the newest second's block to it, each carried on
      * from the one before when the newest second moves into a new block. A second within the ring's length of the newest one is
      * never evicted, so the difference of two cumulative sums over blocks inside that span is exactly the sum of their held
-     * seconds: a range sum reads two of them, and at most {@code BLOCK − 1} seconds at the range's start (and at its end when
-     * it ends before the newest block), instead of one block per {@code BLOCK} seconds. Seconds older than that span (still
-     * held, after a gap in the data) are summed second by second. A range sum therefore equals a scan of the held seconds.
-     * Pushed (double) values are kept only while every value is a whole number below 2^43, so that their sums are exact and
-     * equal to a scan's in any order; otherwise {@link #exact} turns false and callers scan.
+     * seconds: a range sum reads two of them, each corrected by at most {@code BLOCK / 2} seconds at its end of the range, and
+     * the sum up to the range's end is kept for the next range with the same end (the rules of one tick share it). Seconds
+     * older than that span (still held, after a gap in the data) are summed second by second. A range sum therefore equals a
+     * scan of the held seconds. Pushed (double) values are kept only while every value is a whole number below 2^43, so that
+     * their sums are exact and equal to a scan's in any order; otherwise {@link #exact} turns false and callers scan.
      */
     private abstract class Summed {
         final long[] cum = new long[blocks];
@@ -166,6 +166,7 @@ public final class RevisionWindow {
          * one.
          */
         final void addFrom(long b, long delta) {
+            changes++;
             long last = blockOf(newestSecond);
             int j = position(b);
             for (long k = b; k <= last; k++) {
@@ -178,6 +179,7 @@ public final class RevisionWindow {
 
         /** The blocks after {@code from} up to {@code to} (the newest second moved on) start with {@code from}'s sum. */
         final void carry(long from, long to) {
+            changes++;
             long carried = cum[position(from)];
             long n = Math.min(to - from, blocks);
             int j = position(to);
@@ -205,9 +207,9 @@ public final class RevisionWindow {
         }
 
         /**
-         * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: the blocks the range touches from
-         * two cumulative sums, less the seconds of its end blocks outside the range; or, at an end where the range holds fewer
-         * of its block's seconds than it leaves out, those seconds one by one (at most {@code BLOCK / 2} at each end).
+         * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: the difference of the cumulative
+         * sums up to its two ends ({@link #prefix}); seconds older than the ring's span (still held after a gap in the data)
+         * one by one.
          */
         final long sum(long from, long to) {
             long t = start(from, to);
@@ -225,48 +227,38 @@ public final class RevisionWindow {
                     return sum;
                 }
             }
-            long lo = blockOf(t);
-            if (lo * BLOCK < spanStart) {
-                // the span starts inside this block: its earlier seconds may have been evicted, so add its in-range ones
-                long e = Math.min((lo + 1) * BLOCK, to);
-                sum += held(t, e);
-                t = e;
-                lo++;
-                if (t >= to) {
-                    return sum;
-                }
+            if (to != memoTo || changes != memoChanges) {
+                // the rules of one tick share their end: the end's cumulative sum is kept until the column changes
+                memoPrefix = prefix(to, spanStart);
+                memoTo = to;
+                memoChanges = changes;
             }
-            long hi = blockOf(to - 1);
-            long end = Math.min((hi + 1) * BLOCK, newestSecond + 1); // no second after the newest has a value
-            if (lo == hi) {
-                long in = to - t;
-                if (in <= end - lo * BLOCK - in) {
-                    return sum + held(t, to);
-                }
-                return sum + cum[position(lo)] - cum[position(lo - 1)] - held(lo * BLOCK, t) - held(to, end);
+            return sum + memoPrefix - prefix(t, spanStart);
+        }
+
+        /** Changes of {@link #cum} so far (keeps {@link #memoPrefix} honest). */
+        private long changes;
+        private long memoTo = Long.MIN_VALUE;
+        private long memoChanges = -1;
+        private long memoPrefix;
+
+        /**
+         * Everything added to the seconds before {@code t} on the scale of {@link #cum}, for a second boundary {@code t} from
+         * the ring's span start to the newest second + 1: the cumulative sum of {@code t}'s block less its seconds from
+         * {@code t} on (all held, or after the newest second and empty), or, when fewer and the block lies wholly inside the
+         * span, the block before's plus its seconds before {@code t} (at most {@code BLOCK / 2} seconds either way).
+         */
+        private long prefix(long t, long spanStart) {
+            long b = blockOf(t);
+            long first = b * BLOCK;
+            if (first == t) {
+                return cum[position(b - 1)];
             }
-            long headOut = t - lo * BLOCK;
-            if (headOut > 0) {
-                if ((lo + 1) * BLOCK - t < headOut) {
-                    sum += held(t, (lo + 1) * BLOCK);
-                    lo++;
-                } else {
-                    sum -= held(lo * BLOCK, t);
-                }
+            long end = Math.min(first + BLOCK, newestSecond + 1);
+            if (first >= spanStart && t - first < end - t) {
+                return cum[position(b - 1)] + held(first, t);
             }
-            long tailOut = end - to;
-            if (tailOut > 0) {
-                if (to - hi * BLOCK < tailOut) {
-                    sum += held(hi * BLOCK, to);
-                    hi--;
-                } else {
-                    sum -= held(to, end);
-                }
-            }
-            if (hi >= lo) {
-                sum += cum[position(hi)] - cum[position(lo - 1)];
-            }
-            return sum;
+            return cum[position(b)] - held(t, end);
         }
 
         /**
@@ -274,6 +266,7 @@ public final class RevisionWindow {
          * value is read, so that {@link #exact} covers the older seconds a range may still scan.
          */
         final void init() {
+            changes++;
             if (newestSecond == Long.MIN_VALUE) {
                 return;
             }
