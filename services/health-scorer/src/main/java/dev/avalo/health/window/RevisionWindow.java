@@ -89,6 +89,9 @@ public final class RevisionWindow {
         Summed counterPart;
         Summed gaugePart;
         Summed presentPart;
+        /** The summed columns a value of this metric can change, for {@link #summed} of {@link #dependentsOf} columns. */
+        Summed[] dependents;
+        int dependentsOf = -1;
 
         CustomColumn(String name, int index, int len) {
             this.name = name;
@@ -498,20 +501,42 @@ public final class RevisionWindow {
     private static final int RATE_K = 3;
     private static final int CUSTOM = 4;
 
+    /** The summed columns a router sample can change, for {@link #summed} of {@link #routerDependentsOf} columns. */
+    private Summed[] routerDependents;
+    private int routerDependentsOf = -1;
+    /** The summed columns the change under way touches (set by {@link #beforeChange}). */
+    private Summed[] changing;
+
+    /** The summed columns a router sample ({@code c} null) or a value of the pushed metric {@code c} can change. */
+    private Summed[] dependents(CustomColumn c) {
+        int n = summed.size(); // columns are only ever added: the count tells whether a list is current
+        if (c == null ? routerDependentsOf == n : c.dependentsOf == n) {
+            return c == null ? routerDependents : c.dependents;
+        }
+        String name = c == null ? null : c.name;
+        Summed[] out = summed.stream().filter(s -> s.dependsOn(name)).toArray(Summed[]::new);
+        if (c == null) {
+            routerDependents = out;
+            routerDependentsOf = n;
+        } else {
+            c.dependents = out;
+            c.dependentsOf = n;
+        }
+        return out;
+    }
+
     /**
-     * Notes the values of slot {@code i} before a router sample ({@code name} null) or a pushed value of {@code name} changes
-     * it, of the summed columns that depend on it.
+     * Notes the values of slot {@code i} before a router sample ({@code c} null) or a pushed value of {@code c} changes it, of
+     * the summed columns that depend on it.
      */
-    private void beforeChange(int i, String name) {
-        int n = summed.size();
+    private void beforeChange(int i, CustomColumn c) {
+        changing = dependents(c);
+        int n = changing.length;
         if (before.length < n) {
             before = new long[n * 2];
         }
         for (int k = 0; k < n; k++) {
-            Summed s = summed.get(k);
-            if (s.dependsOn(name)) {
-                before[k] = s.at(i);
-            }
+            before[k] = changing[k].at(i);
         }
     }
 
@@ -519,15 +544,13 @@ public final class RevisionWindow {
      * Adds the change of slot {@code i} (holding {@code second}, a second within the ring's span) since {@link #beforeChange}
      * to the summed columns that depend on it.
      */
-    private void afterChange(int i, long second, String name) {
+    private void afterChange(int i, long second) {
         long b = blockOf(second);
-        for (int k = 0, n = summed.size(); k < n; k++) {
-            Summed s = summed.get(k);
-            if (s.dependsOn(name)) {
-                long delta = s.at(i) - before[k];
-                if (delta != 0) {
-                    s.addFrom(b, delta);
-                }
+        Summed[] cols = changing;
+        for (int k = 0; k < cols.length; k++) {
+            long delta = cols[k].at(i) - before[k];
+            if (delta != 0) {
+                cols[k].addFrom(b, delta);
             }
         }
     }
@@ -568,7 +591,7 @@ public final class RevisionWindow {
             this.timed[i] += SparseLatency.total(pairs);
             ranges.changed(epochSecond, pairs, 1);
         }
-        afterChange(i, epochSecond, null);
+        afterChange(i, epochSecond);
         if (epochSecond >= cumulativeSince) {
             if (firstSample) {
                 running.addRouterSecond(requests, errors, s5xx, connections, users);
@@ -612,11 +635,11 @@ public final class RevisionWindow {
         int k = c.kind(i);
         int before = k == 0 ? 0 : Math.abs(c.count[i]);
         double sumBefore = k == 0 ? 0.0 : c.sum[i];
-        beforeChange(i, name);
+        beforeChange(i, c);
         c.at[i] = (int) epochSecond;
         c.sum[i] = sumBefore + value;
         c.count[i] = kind == MetricKind.COUNTER ? -(before + 1) : before + 1;
-        afterChange(i, epochSecond, name);
+        afterChange(i, epochSecond);
         if (epochSecond >= cumulativeSince) {
             Aggregate.Custom agg = c.running;
             if (agg == null) {
