@@ -171,10 +171,12 @@ public final class Wilson {
      * Where {@link #exactLower}{@code (k, n)} lies against {@code t}, told by the Beta distribution function at {@code t ∓}
      * {@value #MARGIN} (one or two evaluations instead of the inverse's many): 1 when the bound is above {@code t + MARGIN} (so
      * above {@code t}, and its complement below {@code 1 − t}, whatever the inverse's rounding), −1 when it is below
-     * {@code t − MARGIN}, 0 when it is closer than that (the caller then compares the bound itself).
+     * {@code t − MARGIN}, 0 when it is closer than that or already kept (the caller then compares the bound itself).
      */
     private int exactLowerVersus(long k, long n, double t) {
-        // no look at the cache of bounds first: n moves every second, so it rarely holds this (k, n), and the look cost more
+        if (exactLower.containsKey(k << 40 | n)) {
+            return 0;
+        }
         double p = (1.0 - confidence) / 2.0;
         double a = k;
         double b = n - k + 1.0;
