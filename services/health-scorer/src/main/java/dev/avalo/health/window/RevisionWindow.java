@@ -147,6 +147,12 @@ public final class RevisionWindow {
      */
     private abstract class Summed {
         final long[] cum = new long[blocks];
+        /** Changes of {@link #cum} so far (keeps {@link #memoPrefix} honest). */
+        private long changes;
+        /** The cumulative sum up to {@link #memoTo}, as it was after {@link #memoChanges} changes. */
+        private long memoTo = Long.MIN_VALUE;
+        private long memoChanges = -1;
+        private long memoPrefix;
         boolean exact = true;
         /** A derived column's key (see {@link #derived}). */
         int type;
@@ -238,12 +244,6 @@ public final class RevisionWindow {
             }
             return sum + memoPrefix - prefix(t, spanStart);
         }
-
-        /** Changes of {@link #cum} so far (keeps {@link #memoPrefix} honest). */
-        private long changes;
-        private long memoTo = Long.MIN_VALUE;
-        private long memoChanges = -1;
-        private long memoPrefix;
 
         /**
          * Everything added to the seconds before {@code t} on the scale of {@link #cum}, for a second boundary {@code t} from
