@@ -53,14 +53,29 @@ public final class StageGates {
 
     /** Evaluates every gate (the stage totals are summed once). */
     public List<GateOutcome> evaluateAll(GateContext ctx) {
+        return evaluate(NAMES, ctx);
+    }
+
+    /**
+     * Evaluates the gates {@code names} (a stage's list), in its order, each once (the stage totals are summed once). A name
+     * that is not a gate of the scorer is UNKNOWN, which never passes.
+     */
+    public List<GateOutcome> evaluate(List<String> names, GateContext ctx) {
         Aggregate c = ctx.canary() == null ? null : ctx.canary().cumulative();
         Aggregate s = ctx.stable() == null ? null : ctx.stable().cumulative();
-        List<GateOutcome> out = new ArrayList<>(NAMES.size());
-        for (String name : NAMES) {
-            out.add(evaluate(name, ctx, c, s));
+        List<GateOutcome> out = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (names.subList(0, i).contains(name)) {
+                continue;
+            }
+            out.add(NAMES.contains(name) ? evaluate(name, ctx, c, s) : GateOutcome.unknown(name, NOT_A_GATE));
         }
         return out;
     }
+
+    /** The detail of a listed gate the scorer does not know. */
+    public static final String NOT_A_GATE = "not a gate the scorer knows";
 
     /** Evaluates the gate {@code name}. */
     public GateOutcome evaluate(String name, GateContext ctx) {

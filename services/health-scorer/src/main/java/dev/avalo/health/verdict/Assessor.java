@@ -119,7 +119,9 @@ public final class Assessor {
         }
         HealthScore score = scorer.score(inputs(c, s, canary, windows.baseline(), (int) Math.max(1, end - from)));
 
-        List<GateOutcome> gateResults = gates.evaluateAll(new GateContext(cw, sw, end, alerts));
+        // only the stage's own gates: they are what the stage is judged on and what its reports show (a later stage's gate
+        // failing at 1 % would only mislead the pause reasons and notifications that list failed gates)
+        List<GateOutcome> gateResults = gates.evaluate(canary.stageGates(), new GateContext(cw, sw, end, alerts));
         List<String> reasons = new ArrayList<>();
         Verdict verdict = score.verdict();
         reasons.add("score: " + score.reason());
@@ -127,24 +129,19 @@ public final class Assessor {
             verdict = Verdict.ROLLBACK;
             round.breaches().forEach(b -> reasons.add("rule " + b.rule().id() + " breached: " + b.detail()));
         }
-        Set<String> stageGates = Set.copyOf(canary.stageGates());
         List<String> notPassing = new ArrayList<>();
         List<String> withoutStable = new ArrayList<>();
         boolean full = canary.canaryShare() >= 1.0;
         boolean failed = false;
         for (GateOutcome g : gateResults) {
-            if (stageGates.contains(g.gate()) && g.status() != GateStatus.PASS) {
+            if (g.status() != GateStatus.PASS) {
                 if (full && g.status() == GateStatus.UNKNOWN && STABLE_COMPARISONS.contains(g.gate())) {
                     withoutStable.add(g.gate());
                     continue;
                 }
-                notPassing.add(g.gate() + " " + g.status());
+                notPassing.add(g.gate() + " " + g.status()
+                        + (StageGates.NOT_A_GATE.equals(g.detail()) ? " (" + StageGates.NOT_A_GATE + ")" : ""));
                 failed |= g.status() == GateStatus.FAIL;
-            }
-        }
-        for (String g : canary.stageGates()) {
-            if (gateResults.stream().noneMatch(r -> r.gate().equals(g))) {
-                notPassing.add(g + " UNKNOWN (not a gate the scorer knows)");
             }
         }
         if (failed) {

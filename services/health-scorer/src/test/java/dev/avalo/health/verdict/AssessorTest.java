@@ -8,11 +8,14 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.avalo.contracts.health.GateResult;
 import dev.avalo.contracts.health.HealthReport;
 import dev.avalo.contracts.health.Verdict;
 import dev.avalo.health.Traffic;
 import dev.avalo.health.gate.AlertView;
+import dev.avalo.health.gate.GateOutcome;
 import dev.avalo.health.gate.GateSettings;
+import dev.avalo.health.gate.GateStatus;
 import dev.avalo.health.gate.StageGates;
 import dev.avalo.health.report.Reports;
 import dev.avalo.health.rule.DefaultRules;
@@ -65,9 +68,29 @@ class AssessorTest {
 
         HealthReport report = Reports.toWire(a, "Wilson 95%");
         assertThat(report.components()).containsOnlyKeys("errorRate", "latency", "throughput", "resource", "userImpact");
-        assertThat(report.gates()).hasSize(StageGates.NAMES.size());
+        assertThat(report.gates()).extracting(GateResult::gate).containsExactlyElementsOf(STAGE1);
         assertThat(report.samples().canaryRequests()).isEqualTo(100 * 300);
         assertThat(report.deploymentId()).isEqualTo("d-1");
+    }
+
+    @Test
+    void onlyTheStagesGatesAreJudgedAndReportedAndANameTheScorerDoesNotKnowHoldsTheStage() {
+        // revenue is a later stage's gate: with no payments it would be UNKNOWN, and at stage 1 nothing must show or say it
+        stageStarts();
+        Traffic.seconds(w, "v1", T0, T0 + 600, 900, 1, 60, 80, 100);
+        Traffic.seconds(w, "v2", T0, T0 + 600, 100, 0, 60, 80, 100);
+        Traffic.pushed(w, "v2", "cpu_percent", MetricKind.GAUGE, T0, T0 + 600, 10);
+        List<String> listed = List.of("error-rate", "latency-p95", "error-rate", "no-such-gate");
+        LiveCanary c = new LiveCanary("chat-api", "production", "d-1", "v2", "v1", 0.1, "canary-1", listed,
+                Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
+        Assessment a = assessor.assess(w, c, rules, QUIET, Instant.ofEpochSecond(T0 + 601));
+
+        assertThat(a.gates()).extracting(GateOutcome::gate).containsExactly("error-rate", "latency-p95", "no-such-gate");
+        assertThat(a.gates().get(0).status()).isEqualTo(GateStatus.PASS);
+        assertThat(a.gates().get(2).status()).isEqualTo(GateStatus.UNKNOWN);
+        assertThat(a.verdict()).isEqualTo(Verdict.CONTINUE);
+        assertThat(a.reasons()).anyMatch(r -> r.contains("no-such-gate UNKNOWN (not a gate the scorer knows)"))
+                .noneMatch(r -> r.contains("revenue"));
     }
 
     @Test
