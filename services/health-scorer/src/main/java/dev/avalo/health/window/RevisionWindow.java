@@ -2,9 +2,7 @@ package dev.avalo.health.window;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
@@ -50,8 +48,15 @@ public final class RevisionWindow {
     private final int[] routerSamples;
     /** Per slot: {@link SparseLatency} pairs, or null. */
     private final long[][] latency;
-    private final Map<String, CustomColumn> custom = new HashMap<>();
     private final List<CustomColumn> customColumns = new ArrayList<>();
+    /**
+     * The pushed metrics' columns by index, with their names (the canonical instances) and those names' hashes side by side:
+     * {@link #custom(String)} scans the hashes (one or two cache lines) instead of walking a hash map's table and nodes, which
+     * were a tenth of the health tick (JFR: memory stalls on 20,000 windows' small maps).
+     */
+    private CustomColumn[] customByIndex = new CustomColumn[8];
+    private int[] customHashes = new int[8];
+    private final List<String> customNames = new ArrayList<>();
     /** The fixed summed columns (router figures), then the derived ones in order of first use. */
     private final List<Summed> summed = new ArrayList<>();
     /** The derived summed columns, found by their key (a linear search of a few entries: no key objects built). */
@@ -337,7 +342,7 @@ public final class RevisionWindow {
         CustomSum(String name, int part) {
             this.name = name;
             this.part = part;
-            this.column = custom.get(name);
+            this.column = custom(name);
         }
 
         @Override
@@ -349,7 +354,7 @@ public final class RevisionWindow {
         long at(int i) {
             CustomColumn c = column;
             if (c == null) {
-                c = column = custom.get(name);
+                c = column = custom(name);
                 if (c == null) {
                     return 0;
                 }
@@ -425,8 +430,8 @@ public final class RevisionWindow {
             if ((numRouter == null && numCustom == null || denRouter == null && denCustom == null)
                     && looked != customColumns.size()) {
                 looked = customColumns.size();
-                numCustom = numRouter == null ? custom.get(numerator) : null;
-                denCustom = denRouter == null ? custom.get(denominator) : null;
+                numCustom = numRouter == null ? custom(numerator) : null;
+                denCustom = denRouter == null ? custom(denominator) : null;
             }
             long n = (long) count(denRouter, denCustom, i);
             if (denominatorOnly) {
@@ -612,7 +617,7 @@ public final class RevisionWindow {
      *             when the same name arrived earlier in that second with the other kind
      */
     public boolean addCustom(long epochSecond, String name, MetricKind kind, double value) {
-        CustomColumn c = custom.get(name);
+        CustomColumn c = custom(name);
         if (c != null) {
             int held = ring(epochSecond);
             int k = sec[held] == epochSecond ? c.kind(held) : 0;
@@ -629,8 +634,14 @@ public final class RevisionWindow {
         if (c == null) {
             // the canonical instance: lookups by the catalog's names (constants) then match by identity, not by reading the key
             c = new CustomColumn(name.intern(), customColumns.size(), len);
-            custom.put(c.name, c);
+            if (c.index == customByIndex.length) {
+                customByIndex = Arrays.copyOf(customByIndex, c.index * 2);
+                customHashes = Arrays.copyOf(customHashes, c.index * 2);
+            }
+            customByIndex[c.index] = c;
+            customHashes[c.index] = c.name.hashCode();
             customColumns.add(c);
+            customNames.add(c.name);
         }
         int k = c.kind(i);
         int before = k == 0 ? 0 : Math.abs(c.count[i]);
@@ -784,7 +795,7 @@ public final class RevisionWindow {
             case "errors" -> ERRORS;
             case "http_5xx" -> HTTP_5XX;
             default -> {
-                CustomColumn c = custom.get(name);
+                CustomColumn c = custom(name);
                 yield c == null ? NONE : CUSTOM_BASE + c.index;
             }
         };
@@ -888,7 +899,7 @@ public final class RevisionWindow {
 
     /** The first second the pushed metric {@code name} arrived, or {@link Long#MAX_VALUE}. */
     public long firstSeen(String name) {
-        CustomColumn c = custom.get(name);
+        CustomColumn c = custom(name);
         return c == null ? Long.MAX_VALUE : c.firstSeen;
     }
 
@@ -931,7 +942,7 @@ public final class RevisionWindow {
 
     /** A pushed metric over {@code [start, to)} in time order, as {@link Aggregate} sums seconds; null when absent. */
     Aggregate.Custom customRange(String name, long start, long to) {
-        CustomColumn c = custom.get(name);
+        CustomColumn c = custom(name);
         if (c == null) {
             return null;
         }
@@ -981,7 +992,22 @@ public final class RevisionWindow {
 
     /** Names of the pushed metrics this window has columns for. */
     Iterable<String> customNames() {
-        return custom.keySet();
+        return java.util.Collections.unmodifiableList(customNames);
+    }
+
+    /** The column of the pushed metric {@code name}, or null when none arrived. */
+    private CustomColumn custom(String name) {
+        int h = name.hashCode();
+        int[] hashes = customHashes;
+        for (int k = 0, n = customColumns.size(); k < n; k++) {
+            if (hashes[k] == h) {
+                CustomColumn c = customByIndex[k];
+                if (c.name == name || c.name.equals(name)) {
+                    return c;
+                }
+            }
+        }
+        return null;
     }
 
     private void addSeconds(Histogram h, long from, long to, int sign) {
@@ -1022,7 +1048,7 @@ public final class RevisionWindow {
     public double[] series(String name, MetricKind kind, long from, long to, int staleSeconds) {
         double[] values = new double[(int) Math.max(0, to - from)];
         Arrays.fill(values, kind == MetricKind.COUNTER ? 0.0 : Double.NaN);
-        CustomColumn c = custom.get(name);
+        CustomColumn c = custom(name);
         if (c == null) {
             return values;
         }
@@ -1058,7 +1084,7 @@ public final class RevisionWindow {
      * without a fresh value, the last fresh value seen and the value of the range's last second (NaN when none).
      */
     public GaugeScan gaugeScan(String name, long from, long to, int staleSeconds, java.util.function.DoublePredicate holds) {
-        CustomColumn c = custom.get(name);
+        CustomColumn c = custom(name);
         int n = (int) Math.max(0, to - from);
         if (c == null) {
             return new GaugeScan(-1, Double.NaN, n, Double.NaN, Double.NaN);
@@ -1102,7 +1128,7 @@ public final class RevisionWindow {
      */
     public GaugeScan gaugeFirstFailing(String name, long from, long to, int staleSeconds,
             java.util.function.DoublePredicate holds) {
-        CustomColumn c = custom.get(name);
+        CustomColumn c = custom(name);
         if (c == null) {
             return null;
         }
@@ -1148,7 +1174,7 @@ public final class RevisionWindow {
      * {@code [from, to)} the ring holds it for, reading back from the end; NaN when none.
      */
     public double latestValue(String name, long from, long to) {
-        CustomColumn c = custom.get(name);
+        CustomColumn c = custom(name);
         if (c == null) {
             return Double.NaN;
         }

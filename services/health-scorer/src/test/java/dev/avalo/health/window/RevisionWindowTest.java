@@ -38,6 +38,22 @@ class RevisionWindowTest {
     }
 
     @Test
+    void pushedMetricsWhoseNamesShareAHashKeepTheirOwnColumns() {
+        // "Aa" and "BB" have the same String.hashCode: a column is found by hash, then by name
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        RevisionWindow w = new RevisionWindow("v2", 660);
+        w.addCustom(T0, "Aa", MetricKind.COUNTER, 2);
+        w.addCustom(T0 + 1, "BB", MetricKind.COUNTER, 5);
+        w.addCustom(T0 + 2, new String("Aa"), MetricKind.COUNTER, 3); // equal, not the same instance
+
+        assertThat(w.sumCustom("Aa", T0, T0 + 3)).containsExactly(5, 2);
+        assertThat(w.sumCustom(new String("BB"), T0, T0 + 3)).containsExactly(5, 1);
+        assertThat(w.firstSeen("BB")).isEqualTo(T0 + 1);
+        assertThat(w.firstSeen("Ab")).isEqualTo(Long.MAX_VALUE);
+        assertThat(w.customNames()).containsExactly("Aa", "BB");
+    }
+
+    @Test
     void encodedRouterHistogramsDecodeToTheSameCounts() {
         Histogram h = latencies(812, 23);
         Histogram decoded = Histograms.decode(Histograms.encode(h));
