@@ -37,14 +37,6 @@ public final class Aggregate {
         double counterSum;
         double gaugeSum;
         int seconds;
-
-        Custom copy() {
-            Custom c = new Custom();
-            c.counterSum = counterSum;
-            c.gaugeSum = gaugeSum;
-            c.seconds = seconds;
-            return c;
-        }
     }
 
     /** Marks a name no second of the range had (lazy ranges only). */
@@ -169,18 +161,6 @@ public final class Aggregate {
     /** The figures of one pushed metric (for the running total's incremental upkeep); created on first use. */
     Custom customFigures(String name) {
         return customs().computeIfAbsent(name, n -> new Custom());
-    }
-
-    /** A copy of the counts and pushed figures; the latency histogram is shared read-only. */
-    Aggregate snapshot() {
-        router();
-        Aggregate a = new Aggregate(withLatency);
-        a.setRouter(requests, errors, s5xx, connectionSum, userSum, routerSeconds);
-        custom.forEach((name, c) -> a.customs().put(name, c.copy()));
-        if (latency != null) {
-            a.shareLatency(latency);
-        }
-        return a;
     }
 
     private Custom custom(String name) {

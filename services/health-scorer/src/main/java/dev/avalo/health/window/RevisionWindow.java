@@ -1306,10 +1306,11 @@ public final class RevisionWindow {
     }
 
     /**
-     * Everything since the last {@link #resetCumulative}, including seconds that have left the ring. The latency histogram is
-     * the window's own (read-only, valid until the next sample).
+     * Everything since the last {@link #resetCumulative}, including seconds that have left the ring: the window's own running
+     * total, not a copy (its public API only reads; read it before the next sample, which adds to it). A copy per assessment
+     * (its map of pushed figures and each figure) was 2–3 % of the health tick.
      */
     public Aggregate cumulative() {
-        return running.snapshot();
+        return running;
     }
 }
