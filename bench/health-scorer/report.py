@@ -42,7 +42,7 @@ def main(folder, target):
              "Goal (issue 4): 10,000 live canaries, all default rules every second, tick p99 ≤ %.0f ms on this machine (2 CPUs,"
              " shared), and the heap." % GOAL_MS,
              "A *rule tick* checks every canary's 16 default rules; a *report tick* (more than N/20 reports) additionally assesses "
-             "(score, 14 gates, rules) and reports every canary whose report is due. With `synchronized` starts every canary makes "
+             "(score, the stage's gates — all 14 before 2026-11-29 —, rules) and reports every canary whose report is due. With `synchronized` starts every canary makes "
              "its first report in the same (warm-up) tick, as after a scorer restart; the engine of `main` then kept all N reports "
              "in one tick every 5 s, while this branch's engine spreads canaries that first report together over the 5 phases "
              "of the interval, so about a fifth report in every tick (every tick is then a report tick). With `staggered` starts "
