@@ -52,7 +52,8 @@ public final class RevisionWindow {
     /**
      * The pushed metrics' columns by index, with their names (the canonical instances) and those names' hashes side by side:
      * {@link #custom(String)} scans the hashes (one or two cache lines) instead of walking a hash map's table and nodes, which
-     * were a tenth of the health tick (JFR: memory stalls on 20,000 windows' small maps).
+     * were a tenth of the health tick (JFR: memory stalls on 20,000 windows' small maps). The scan is bounded: pushed names are
+     * the catalog's (some twenty, {@code MetricCatalog.isPushable}) and {@code critical_alerts}.
      */
     private CustomColumn[] customByIndex = new CustomColumn[8];
     private int[] customHashes = new int[8];
