@@ -355,4 +355,24 @@ class DefaultRulesTest {
         assertThat(second.breaches()).singleElement()
                 .satisfies(b -> assertThat(b.since()).isEqualTo(Instant.ofEpochSecond(T0 + 20)));
     }
+    @Test
+    void aDescribedRoundDescribesTheBreachesAndDecidesTheRestAsTheEverySecondCheckDoes() {
+        errorEpisode(0, 650, 100); // 50 % errors, all 5xx: the error rules breach, the latency rule holds
+        var ids = java.util.List.of("error-rate-3m", "http-5xx-5m", "latency-p95-5m");
+        var set = ids.stream().map(rules::get).toList();
+        EvaluationContext ctx = new EvaluationContext(w, CANARY, STABLE, 0.1, null, T0 + 400);
+        RuleBook.Round described = new RuleBook(evaluator).evaluate(set, ctx);
+        RuleBook.Round quiet = new RuleBook(evaluator).evaluate(set, ctx, false);
+
+        assertThat(described.results()).extracting(RuleResult::status)
+                .containsExactlyElementsOf(quiet.results().stream().map(RuleResult::status).toList())
+                .containsExactly(Status.BREACHED, Status.BREACHED, Status.OK);
+        // a breach is described in full, exactly as the evaluator describes it on its own
+        for (int k = 0; k < 2; k++) {
+            assertThat(described.results().get(k)).isEqualTo(evaluator.evaluate(set.get(k), ctx, true));
+            assertThat(described.results().get(k).detail()).isNotEmpty();
+        }
+        // a rule that holds reaches no report: it is not described
+        assertThat(described.results().get(2).detail()).isEmpty();
+    }
 }
