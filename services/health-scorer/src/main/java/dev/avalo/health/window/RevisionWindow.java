@@ -50,12 +50,11 @@ public final class RevisionWindow {
     private final long[][] latency;
     private final List<CustomColumn> customColumns = new ArrayList<>();
     /**
-     * The pushed metrics' columns by index, with their names (the canonical instances) and those names' hashes side by side:
-     * {@link #custom(String)} scans the hashes (one or two cache lines) instead of walking a hash map's table and nodes, which
-     * were a tenth of the health tick (JFR: memory stalls on 20,000 windows' small maps). The scan is bounded: pushed names are
-     * the catalog's (some twenty, {@code MetricCatalog.isPushable}) and {@code critical_alerts}.
+     * The hashes of {@link #customColumns}' names, by index: {@link #custom(String)} scans them (one or two cache lines)
+     * instead of walking a hash map's table and nodes, which were a tenth of the health tick (JFR: memory stalls on 20,000
+     * windows' small maps). The scan is bounded: pushed names are the catalog's (some twenty, {@code MetricCatalog.isPushable})
+     * and {@code critical_alerts}.
      */
-    private CustomColumn[] customByIndex = new CustomColumn[8];
     private int[] customHashes = new int[8];
     private final List<String> customNames = new ArrayList<>();
     /** The fixed summed columns (router figures), then the derived ones in order of first use. */
@@ -635,11 +634,9 @@ public final class RevisionWindow {
         if (c == null) {
             // the canonical instance: lookups by the catalog's names (constants) then match by identity, not by reading the key
             c = new CustomColumn(name.intern(), customColumns.size(), len);
-            if (c.index == customByIndex.length) {
-                customByIndex = Arrays.copyOf(customByIndex, c.index * 2);
+            if (c.index == customHashes.length) {
                 customHashes = Arrays.copyOf(customHashes, c.index * 2);
             }
-            customByIndex[c.index] = c;
             customHashes[c.index] = c.name.hashCode();
             customColumns.add(c);
             customNames.add(c.name);
@@ -1002,7 +999,7 @@ public final class RevisionWindow {
         int[] hashes = customHashes;
         for (int k = 0, n = customColumns.size(); k < n; k++) {
             if (hashes[k] == h) {
-                CustomColumn c = customByIndex[k];
+                CustomColumn c = customColumns.get(k);
                 if (c.name == name || c.name.equals(name)) {
                     return c;
                 }

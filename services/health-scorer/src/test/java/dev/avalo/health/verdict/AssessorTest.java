@@ -54,12 +54,17 @@ class AssessorTest {
         w.revision("v2").resetCumulative(T0);
     }
 
-    @Test
-    void aHealthyCanaryWithPlentyOfTrafficProceeds() {
+    /** Ten minutes of a healthy stage at 10 %: plenty of traffic, few stable errors, a CPU gauge. */
+    private void healthyStage() {
         stageStarts();
         Traffic.seconds(w, "v1", T0, T0 + 600, 900, 1, 60, 80, 100);
         Traffic.seconds(w, "v2", T0, T0 + 600, 100, 0, 60, 80, 100);
         Traffic.pushed(w, "v2", "cpu_percent", MetricKind.GAUGE, T0, T0 + 600, 10);
+    }
+
+    @Test
+    void aHealthyCanaryWithPlentyOfTrafficProceeds() {
+        healthyStage();
         Assessment a = assess(0.1, T0 + 601);
         assertThat(a.breaches()).isEmpty();
         assertThat(a.score().score()).isGreaterThan(90.0);
@@ -76,10 +81,7 @@ class AssessorTest {
     @Test
     void onlyTheStagesGatesAreJudgedAndReportedAndANameTheScorerDoesNotKnowHoldsTheStage() {
         // revenue is a later stage's gate: with no payments it would be UNKNOWN, and at stage 1 nothing must show or say it
-        stageStarts();
-        Traffic.seconds(w, "v1", T0, T0 + 600, 900, 1, 60, 80, 100);
-        Traffic.seconds(w, "v2", T0, T0 + 600, 100, 0, 60, 80, 100);
-        Traffic.pushed(w, "v2", "cpu_percent", MetricKind.GAUGE, T0, T0 + 600, 10);
+        healthyStage();
         List<String> listed = List.of("error-rate", "latency-p95", "error-rate", "no-such-gate");
         LiveCanary c = new LiveCanary("chat-api", "production", "d-1", "v2", "v1", 0.1, "canary-1", listed,
                 Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0));
