@@ -48,8 +48,6 @@ public final class RevisionWindow {
     private final int[] routerSamples;
     /** Per slot: {@link SparseLatency} pairs, or null. */
     private final long[][] latency;
-    /** Per slot: the latency array of the second it held before, for reuse by the next ({@link SparseLatency#into}). */
-    private final long[][] spare;
     private final List<CustomColumn> customColumns = new ArrayList<>();
     /**
      * The hashes of {@link #customColumns}' names, by index: {@link #custom(String)} scans them (one or two cache lines)
@@ -461,7 +459,6 @@ public final class RevisionWindow {
         this.timed = new long[len];
         this.routerSamples = new int[len];
         this.latency = new long[len][];
-        this.spare = new long[len][];
         this.requestsSum = fixed(new RawSum(requests));
         this.errorsSum = fixed(new RawSum(errors));
         this.s5xxSum = fixed(new RawSum(s5xx));
@@ -595,9 +592,7 @@ public final class RevisionWindow {
         long[] pairs = null;
         if (latency != null && latency.getTotalCount() > 0) {
             pairs = SparseLatency.of(latency);
-            long[] held = this.latency[i];
-            this.latency[i] = held == null ? SparseLatency.into(spare[i], pairs) : SparseLatency.merge(held, pairs);
-            spare[i] = null;
+            this.latency[i] = SparseLatency.merge(this.latency[i], pairs);
             this.timed[i] += SparseLatency.total(pairs);
             ranges.changed(epochSecond, pairs, 1);
         }
@@ -716,7 +711,6 @@ public final class RevisionWindow {
         users[i] = 0;
         timed[i] = 0;
         routerSamples[i] = 0;
-        spare[i] = pairs; // its array takes the next second's buckets (SparseLatency.into)
         latency[i] = null;
     }
 

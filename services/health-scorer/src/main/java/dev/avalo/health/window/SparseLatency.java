@@ -9,8 +9,7 @@ import org.HdrHistogram.Histogram;
  * of a canary's requests touches a few dozen buckets.
  * <p>
  * Stored packed, one {@code long} per bucket ({@code value << 24 | count}), when every value is below 2^39 µs (six days) and
- * every count below 2^24; otherwise "wide": {@code [-1, value0, count0, value1, count1, …]}. A packed array may start with
- * empty entries (0: value 0, count 0) when it was reused for a later second ({@link #into}); every reader skips them.
+ * every count below 2^24; otherwise "wide": {@code [-1, value0, count0, value1, count1, …]}.
  */
 final class SparseLatency {
 
@@ -102,23 +101,6 @@ final class SparseLatency {
         return pack(pairs, n);
     }
 
-    /**
-     * {@code pairs} (as {@link #of} returns them) in {@code spare}, an array of an evicted second the caller no longer reads,
-     * when it is packed and at most twice as long (the rest of it turned into leading empty entries); else {@code pairs}. A
-     * window's seconds are kept for minutes, so reusing its arrays spares the collector the old-generation churn of a new array
-     * per revision and second.
-     */
-    static long[] into(long[] spare, long[] pairs) {
-        int n = pairs.length;
-        if (spare == null || spare.length < n || spare.length > 2 * n + 8 || wide(pairs)) {
-            return pairs;
-        }
-        int pad = spare.length - n;
-        java.util.Arrays.fill(spare, 0, pad, 0L);
-        System.arraycopy(pairs, 0, spare, pad, n);
-        return spare;
-    }
-
     /** The union of two bucket arrays, counts of equal buckets summed. */
     static long[] merge(long[] a, long[] b) {
         if (a == null || a.length == 0) {
@@ -133,12 +115,6 @@ final class SparseLatency {
         int i = 0;
         int j = 0;
         int n = 0;
-        while (i < na && count(a, i) == 0) {
-            i++; // a reused array's leading empty entries
-        }
-        while (j < nb && count(b, j) == 0) {
-            j++;
-        }
         while (i < na || j < nb) {
             long va = i < na ? value(a, i) : Long.MAX_VALUE;
             long vb = j < nb ? value(b, j) : Long.MAX_VALUE;
@@ -186,10 +162,7 @@ final class SparseLatency {
             return;
         }
         for (int k = 0, n = size(p); k < n; k++) {
-            long c = count(p, k);
-            if (c != 0) { // not a reused array's empty entry
-                target.recordValueWithCount(value(p, k), sign * c);
-            }
+            target.recordValueWithCount(value(p, k), sign * count(p, k));
         }
     }
 }
