@@ -66,6 +66,8 @@ public final class HealthEngine {
         boolean fromRouteOnly;
         Instant lastEvent;
         long lastReport = Long.MIN_VALUE;
+        /** Made its first report in the tick under way: its phase is set once the tick's services are all done. */
+        boolean firstReport;
         HealthReport latest;
 
         State(ServiceWindows windows) {
@@ -214,7 +216,6 @@ public final class HealthEngine {
      */
     public List<HealthReport> tick(Instant now) {
         long nowSecond = now.getEpochSecond();
-        firstReportsThisTick.set(0);
         State[] all = all().toArray(State[]::new);
         HealthReport[] due = new HealthReport[all.length];
         boolean[] idle = new boolean[all.length];
@@ -235,9 +236,19 @@ public final class HealthEngine {
         }
         List<HealthReport> reports = new ArrayList<>();
         boolean anyIdle = false;
+        int firstReports = 0;
         for (int k = 0; k < all.length; k++) {
             if (due[k] != null) {
                 reports.add(due[k]);
+                State st = all[k];
+                synchronized (st) {
+                    if (st.firstReport) {
+                        // the k-th first report of this tick, counted in the services' order (not the order the cores
+                        // happened to finish them in, so that the same inputs give the same report seconds)
+                        st.firstReport = false;
+                        st.lastReport -= firstReports++ % Math.max(1, settings.reportIntervalSeconds());
+                    }
+                }
             }
             anyIdle |= idle[k];
         }
@@ -254,14 +265,13 @@ public final class HealthEngine {
         return reports;
     }
 
-    /**
-     * First reports made in the current tick: the k-th canary to make its first report in a tick has its next report brought
-     * forward by {@code k mod interval} seconds, so canaries seen for the first time together (a scorer restart, deployments
-     * started in the same second) report on all the seconds of the interval rather than all in one tick every interval. The
-     * first canary of a tick (the only one, in the common case) keeps the plain cadence: first report at once, then every
-     * interval.
+    /*
+     * First reports made in the same tick: the k-th canary (in the services' order) to make its first report in a tick has its
+     * next report brought forward by k mod interval seconds, so canaries seen for the first time together (a scorer restart,
+     * deployments started in the same second) report on all the seconds of the interval rather than all in one tick every
+     * interval. The first canary of a tick (the only one, in the common case) keeps the plain cadence: first report at once,
+     * then every interval.
      */
-    private final java.util.concurrent.atomic.AtomicInteger firstReportsThisTick = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Services from which a tick is spread over the cores. */
     private static final int PARALLEL_FROM = 256;
@@ -288,11 +298,9 @@ public final class HealthEngine {
                 Assessment a = st.assessor.assess(st.windows, c, ruleSet, view, now);
                 st.latest = Reports.toWire(a, settings.confidence());
                 // the next report is due an interval after this one; a canary's first report, when others made theirs in the
-                // same tick, moves its phase (the next report comes up to interval - 1 s earlier, then every interval)
-                long phase = st.lastReport == Long.MIN_VALUE && settings.reportIntervalSeconds() > 1
-                        ? firstReportsThisTick.getAndIncrement() % settings.reportIntervalSeconds()
-                        : 0;
-                st.lastReport = nowSecond - phase;
+                // same tick, moves its phase once the tick is done (the next report comes up to interval - 1 s earlier)
+                st.firstReport = st.lastReport == Long.MIN_VALUE;
+                st.lastReport = nowSecond;
                 report = st.latest;
             }
         }

@@ -143,6 +143,46 @@ class HealthEngineTest {
         assertThat(engine.tick(Instant.ofEpochSecond(T0 + 8))).hasSize(1);
     }
 
+    /**
+     * Canaries seen together (a scorer restart, deployments started in the same second) report on every second of the interval,
+     * and which canary reports in which second follows from the inputs alone: the order the cores finished the services in (the
+     * tick spreads 600 over them) must not matter, so two engines fed the same report the same canaries each second.
+     */
+    @Test
+    void canariesSeenTogetherSpreadTheirReportsOverTheIntervalTheSameWayEveryTime() {
+        HealthEngine[] engines = {newEngine(), newEngine()};
+        for (HealthEngine e : engines) {
+            for (int i = 0; i < 600; i++) {
+                e.onDeployment(new DeploymentView("d-" + i, "svc-" + i, "production", "v1", "v2", "RUNNING",
+                        new StageView(0, "canary-1", 100, Instant.ofEpochSecond(T0), 900), null, "production", true, null,
+                        "alice", Instant.ofEpochSecond(T0), Instant.ofEpochSecond(T0)));
+            }
+        }
+        assertThat(engines[0].tick(Instant.ofEpochSecond(T0 + 1))).as("every first report at once").hasSize(600);
+        assertThat(engines[1].tick(Instant.ofEpochSecond(T0 + 1))).hasSize(600);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (long t = T0 + 2; t <= T0 + 6; t++) {
+            List<String> first = services(engines[0].tick(Instant.ofEpochSecond(t)));
+            List<String> second = services(engines[1].tick(Instant.ofEpochSecond(t)));
+            assertThat(first).as("second %d", t - T0).hasSize(120);
+            assertThat(second).as("second %d: the same canaries as the other engine", t - T0)
+                    .containsExactlyInAnyOrderElementsOf(first);
+            seen.addAll(first);
+        }
+        assertThat(seen).as("each canary once per interval").hasSize(600);
+    }
+
+    private HealthEngine newEngine() {
+        return new HealthEngine(new HealthEngine.Settings(660, 300, 5, Map.of(), "Wilson 95%"),
+                () -> new Assessor(new Scorer(ScoreSettings.defaults()), new RuleEvaluator(RuleSettings.defaults()),
+                        new StageGates(GateSettings.defaults(), Wilson.ninetyFive(), 60), Assessor.Settings.defaults()),
+                new RuleRegistry(RuleParser.defaults()), new AlertBook(true));
+    }
+
+    private static List<String> services(List<HealthReport> reports) {
+        return reports.stream().map(HealthReport::service).toList();
+    }
+
     @Test
     void aCanaryInTheRoutesWithoutADeploymentEventIsJudgedToo() {
         engine.onRoute(new DesiredRoute("chat-api", "production", 3, new RouteTarget("v1", List.of("http://a")),
