@@ -66,7 +66,12 @@ public final class HealthEngine {
         boolean fromRouteOnly;
         Instant lastEvent;
         long lastReport = Long.MIN_VALUE;
-        /** Made its first report in the tick under way: its phase is set once the tick's services are all done. */
+        /**
+         * Made its first report in the tick under way. Once the tick's services are all done, the k-th of them (in the
+         * services' order) has its next report brought forward by k mod interval seconds, so canaries seen for the first time
+         * together (a scorer restart, deployments started in the same second) report on all the seconds of the interval rather
+         * than all in one tick every interval. The first of a tick (the only one, in the common case) keeps the plain cadence.
+         */
         boolean firstReport;
         HealthReport latest;
 
@@ -264,14 +269,6 @@ public final class HealthEngine {
         }
         return reports;
     }
-
-    /*
-     * First reports made in the same tick: the k-th canary (in the services' order) to make its first report in a tick has its
-     * next report brought forward by k mod interval seconds, so canaries seen for the first time together (a scorer restart,
-     * deployments started in the same second) report on all the seconds of the interval rather than all in one tick every
-     * interval. The first canary of a tick (the only one, in the common case) keeps the plain cadence: first report at once,
-     * then every interval.
-     */
 
     /** Services from which a tick is spread over the cores. */
     private static final int PARALLEL_FROM = 256;
