@@ -234,11 +234,15 @@ class JudgementSimulation {
                     ending.add(c);
                     continue;
                 }
-                publish(c.traffic.second("r-1", c.service, ENV, c.stable(), "stable", second,
-                        c.cohort.rps() * (1 - share), HEALTHY));
-                publish(c.traffic.second("r-1", c.service, ENV, c.canary(), "canary", second, c.cohort.rps() * share,
-                        c.cohort.canary()));
-                last = new String[]{c.service, c.canary()};
+                RouterMetricsSample stable = c.traffic.second("r-1", c.service, ENV, c.stable(), "stable", second,
+                        c.cohort.rps() * (1 - share), HEALTHY);
+                RouterMetricsSample canary = c.traffic.second("r-1", c.service, ENV, c.canary(), "canary", second,
+                        c.cohort.rps() * share, c.cohort.canary());
+                // the stable's sample last: ingestion is awaited on a stable window, since a canary's window already holds
+                // the next second after a tick (the scorer writes the critical_alerts gauge at the tick's time)
+                publish(canary);
+                publish(stable);
+                last = new String[]{c.service, c.stable()};
             }
             if (last != null) {
                 awaitIngested(last, second);
@@ -339,7 +343,12 @@ class JudgementSimulation {
         nats.publish(subjects.metrics(s.service(), ENV), Json.encode(s));
     }
 
-    /** The scorer's one metrics dispatcher takes samples in publishing order: the last one ingested means all were. */
+    /**
+     * The scorer's one metrics dispatcher takes samples in publishing order: the last one ingested means all were. The last one
+     * must be a stable's: a canary's window holds the second after each tick already (the critical_alerts gauge), so waiting on
+     * it would not wait for its sample (the runs then judged some seconds before their samples were in, differently from run to
+     * run).
+     */
     private void awaitIngested(String[] last, Instant second) {
         long epoch = second.getEpochSecond();
         await().atMost(WAIT).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
