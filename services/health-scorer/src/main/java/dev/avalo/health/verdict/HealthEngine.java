@@ -66,13 +66,6 @@ public final class HealthEngine {
         boolean fromRouteOnly;
         Instant lastEvent;
         long lastReport = Long.MIN_VALUE;
-        /**
-         * Made its first report in the tick under way. Once the tick's services are all done, the k-th of them (in the
-         * services' order) has its next report brought forward by k mod interval seconds, so canaries seen for the first time
-         * together (a scorer restart, deployments started in the same second) report on all the seconds of the interval rather
-         * than all in one tick every interval. The first of a tick (the only one, in the common case) keeps the plain cadence.
-         */
-        boolean firstReport;
         HealthReport latest;
 
         State(ServiceWindows windows) {
@@ -224,9 +217,11 @@ public final class HealthEngine {
         State[] all = all().toArray(State[]::new);
         HealthReport[] due = new HealthReport[all.length];
         boolean[] idle = new boolean[all.length];
+        boolean[] first = new boolean[all.length];
         IntConsumer one = k -> {
             State st = all[k];
             synchronized (st) {
+                first[k] = st.lastReport == Long.MIN_VALUE;
                 due[k] = tick(st, now, nowSecond);
                 idle[k] = st.canary == null && st.windows.revisions().isEmpty();
             }
@@ -245,12 +240,14 @@ public final class HealthEngine {
         for (int k = 0; k < all.length; k++) {
             if (due[k] != null) {
                 reports.add(due[k]);
-                State st = all[k];
-                synchronized (st) {
-                    if (st.firstReport) {
-                        // the k-th first report of this tick, counted in the services' order (not the order the cores
-                        // happened to finish them in, so that the same inputs give the same report seconds)
-                        st.firstReport = false;
+                if (first[k]) {
+                    // a canary's first report: the k-th of this tick, counted in the services' order (not the order the cores
+                    // happened to finish them in, so that the same inputs give the same report seconds), has its next report
+                    // k mod interval seconds early, so canaries seen together (a scorer restart, deployments started in the
+                    // same second) report on all the seconds of the interval rather than all in one tick every interval; the
+                    // first of a tick (the only one, in the common case) keeps the plain cadence
+                    State st = all[k];
+                    synchronized (st) {
                         st.lastReport -= firstReports++ % Math.max(1, settings.reportIntervalSeconds());
                     }
                 }
@@ -294,9 +291,7 @@ public final class HealthEngine {
             if (assess) {
                 Assessment a = st.assessor.assess(st.windows, c, ruleSet, view, now);
                 st.latest = Reports.toWire(a, settings.confidence());
-                // the next report is due an interval after this one; a canary's first report, when others made theirs in the
-                // same tick, moves its phase once the tick is done (the next report comes up to interval - 1 s earlier)
-                st.firstReport = st.lastReport == Long.MIN_VALUE;
+                // the next report is due an interval after this one (a first report's phase is moved once the tick is done)
                 st.lastReport = nowSecond;
                 report = st.latest;
             }

@@ -37,11 +37,7 @@ class HealthEngineTest {
 
     private final AlertBook alerts = new AlertBook(true);
     private final RuleRegistry rules = new RuleRegistry(RuleParser.defaults());
-    private final HealthEngine engine = new HealthEngine(
-            new HealthEngine.Settings(660, 300, 5, Map.of(), "Wilson 95%"),
-            () -> new Assessor(new Scorer(ScoreSettings.defaults()), new RuleEvaluator(RuleSettings.defaults()),
-                    new StageGates(GateSettings.defaults(), Wilson.ninetyFive(), 60), Assessor.Settings.defaults()),
-            rules, alerts);
+    private final HealthEngine engine = engine(rules, alerts);
 
     private static DeploymentView deployment(String state, String stage, int weight, long stageStart, long updated) {
         return new DeploymentView("d-1", "chat-api", "production", "v1", "v2", state,
@@ -150,7 +146,8 @@ class HealthEngineTest {
      */
     @Test
     void canariesSeenTogetherSpreadTheirReportsOverTheIntervalTheSameWayEveryTime() {
-        HealthEngine[] engines = {newEngine(), newEngine()};
+        HealthEngine[] engines = {engine(new RuleRegistry(RuleParser.defaults()), new AlertBook(true)),
+                engine(new RuleRegistry(RuleParser.defaults()), new AlertBook(true))};
         for (HealthEngine e : engines) {
             for (int i = 0; i < 600; i++) {
                 e.onDeployment(new DeploymentView("d-" + i, "svc-" + i, "production", "v1", "v2", "RUNNING",
@@ -172,11 +169,12 @@ class HealthEngineTest {
         assertThat(seen).as("each canary once per interval").hasSize(600);
     }
 
-    private HealthEngine newEngine() {
+    /** An engine with the default settings, assessors and rules of {@code rules}, alerts from {@code alerts}. */
+    private static HealthEngine engine(RuleRegistry rules, AlertBook alerts) {
         return new HealthEngine(new HealthEngine.Settings(660, 300, 5, Map.of(), "Wilson 95%"),
                 () -> new Assessor(new Scorer(ScoreSettings.defaults()), new RuleEvaluator(RuleSettings.defaults()),
                         new StageGates(GateSettings.defaults(), Wilson.ninetyFive(), 60), Assessor.Settings.defaults()),
-                new RuleRegistry(RuleParser.defaults()), new AlertBook(true));
+                rules, alerts);
     }
 
     private static List<String> services(List<HealthReport> reports) {
