@@ -49,8 +49,19 @@ public final class Aggregate {
     private final RevisionWindow source;
     private final long from;
     private final long to;
-    /** For a lazy range: whether the router sums were read from the window yet (on first use: many callers need none). */
-    private boolean routerRead = true;
+    /**
+     * For a lazy range: the router figures not read from the window yet (bits {@link #REQUESTS} …), each read on first use:
+     * most callers need one or two of the six (a rule comparing with the stable needs its requests alone).
+     */
+    private int routerUnread;
+
+    static final int REQUESTS = 1;
+    static final int ERRORS = 2;
+    static final int S5XX = 4;
+    static final int CONNECTIONS = 8;
+    static final int USERS = 16;
+    static final int SECONDS = 32;
+    private static final int ALL_ROUTER = 63;
 
     public Aggregate() {
         this(true);
@@ -73,20 +84,41 @@ public final class Aggregate {
         this.source = source;
         this.from = from;
         this.to = to;
-        this.routerRead = false;
+        this.routerUnread = ALL_ROUTER;
     }
 
-    /** Reads a lazy range's router sums from its window on first use (the window must not have changed since). */
-    private void router() {
-        if (!routerRead) {
-            routerRead = true;
-            source.routerSums(this, from, to);
+    /**
+     * Reads the router figures {@code figures} of a lazy range from its window on first use (the window must not have changed).
+     */
+    private void router(int figures) {
+        int unread = routerUnread & figures;
+        if (unread == 0) {
+            return;
+        }
+        routerUnread &= ~unread;
+        if ((unread & REQUESTS) != 0) {
+            requests = source.routerSum(REQUESTS, from, to);
+        }
+        if ((unread & ERRORS) != 0) {
+            errors = source.routerSum(ERRORS, from, to);
+        }
+        if ((unread & S5XX) != 0) {
+            s5xx = source.routerSum(S5XX, from, to);
+        }
+        if ((unread & CONNECTIONS) != 0) {
+            connectionSum = source.routerSum(CONNECTIONS, from, to);
+        }
+        if ((unread & USERS) != 0) {
+            userSum = source.routerSum(USERS, from, to);
+        }
+        if ((unread & SECONDS) != 0) {
+            routerSeconds = (int) source.routerSum(SECONDS, from, to);
         }
     }
 
     /** Sets the router sums (lazy ranges and copies). */
     void setRouter(long requests, long errors, long s5xx, long connections, long users, int routerSeconds) {
-        this.routerRead = true;
+        this.routerUnread = 0;
         this.requests = requests;
         this.errors = errors;
         this.s5xx = s5xx;
@@ -190,8 +222,8 @@ public final class Aggregate {
 
     /** Adds every figure of {@code other}. */
     void add(Aggregate other) {
-        router();
-        other.router();
+        router(ALL_ROUTER);
+        other.router(ALL_ROUTER);
         requests += other.requests;
         errors += other.errors;
         s5xx += other.s5xx;
@@ -211,23 +243,23 @@ public final class Aggregate {
     }
 
     public long requests() {
-        router();
+        router(REQUESTS);
         return requests;
     }
 
     public long errors() {
-        router();
+        router(ERRORS);
         return errors;
     }
 
     public long http5xx() {
-        router();
+        router(S5XX);
         return s5xx;
     }
 
     /** Seconds in the range for which at least one router reported. */
     public int routerSeconds() {
-        router();
+        router(SECONDS);
         return routerSeconds;
     }
 
@@ -246,7 +278,7 @@ public final class Aggregate {
 
     /** Requests per second over the seconds routers reported. */
     public OptionalDouble requestsPerSecond(int rangeSeconds) {
-        router();
+        router(REQUESTS | SECONDS);
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) requests / rangeSeconds);
     }
 
@@ -255,13 +287,13 @@ public final class Aggregate {
      * reported counts as none: routers report a revision only when it had traffic).
      */
     public OptionalDouble meanConnections(int rangeSeconds) {
-        router();
+        router(CONNECTIONS | SECONDS);
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) connectionSum / rangeSeconds);
     }
 
     /** Mean of the routers' summed distinct users per second of a range of {@code rangeSeconds}. */
     public OptionalDouble meanUsers(int rangeSeconds) {
-        router();
+        router(USERS | SECONDS);
         return routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) userSum / rangeSeconds);
     }
 
@@ -288,13 +320,21 @@ public final class Aggregate {
      * pushed counters when one arrived; empty otherwise.
      */
     public OptionalDouble count(String name) {
-        router();
         return switch (name) {
-            case "requests" -> routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(requests);
-            case "errors" -> routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(errors);
-            case "http_5xx" -> routerSeconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(s5xx);
+            case "requests" -> routerCount(REQUESTS);
+            case "errors" -> routerCount(ERRORS);
+            case "http_5xx" -> routerCount(S5XX);
             default -> counterSum(name);
         };
+    }
+
+    /** A router counter over the range; empty when no router reported in it. */
+    private OptionalDouble routerCount(int figure) {
+        router(figure | SECONDS);
+        if (routerSeconds == 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(figure == REQUESTS ? requests : figure == ERRORS ? errors : s5xx);
     }
 
     /**

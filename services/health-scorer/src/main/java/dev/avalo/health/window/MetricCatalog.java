@@ -39,6 +39,8 @@ public final class MetricCatalog {
     }
 
     private static final Map<String, Metric> ALL = new LinkedHashMap<>();
+    /** Each metric's position in {@link #ALL}: a small number windows index their per-metric tables with. */
+    private static final Map<String, Integer> INDEX = new java.util.HashMap<>();
 
     static {
         counter("requests", false);
@@ -82,7 +84,24 @@ public final class MetricCatalog {
         rate("ai_moderation_success_rate", true, "ai_moderation_success", "ai_moderation_requests", false);
     }
 
+    static {
+        for (String name : ALL.keySet()) {
+            INDEX.put(name, INDEX.size());
+        }
+    }
+
     private MetricCatalog() {
+    }
+
+    /** How many metrics the catalog has: the bound of {@link #index}. */
+    static int size() {
+        return INDEX.size();
+    }
+
+    /** The catalog position of {@code name} (0 … {@link #size()} − 1), or -1 for a name not in the catalog. */
+    static int index(String name) {
+        Integer i = name == null ? null : INDEX.get(name);
+        return i == null ? -1 : i;
     }
 
     /** The metric of that name. */

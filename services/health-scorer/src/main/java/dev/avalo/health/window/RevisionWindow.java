@@ -56,11 +56,15 @@ public final class RevisionWindow {
      * and {@code critical_alerts}.
      */
     private int[] customHashes = new int[8];
+    /** The columns of catalog metrics by catalog position ({@link MetricCatalog#index}): most look-ups need no scan. */
+    private final CustomColumn[] byCatalog = new CustomColumn[MetricCatalog.size()];
     private final List<String> customNames = new ArrayList<>();
     /** The fixed summed columns (router figures), then the derived ones in order of first use. */
     private final List<Summed> summed = new ArrayList<>();
     /** The derived summed columns, found by their key (a linear search of a few entries: no key objects built). */
     private final List<Summed> derived = new ArrayList<>();
+    /** {@link #derived}'s keys as numbers ({@link #packedKey}), by index. */
+    private long[] derivedKeys = new long[8];
     private final Summed requestsSum;
     private final Summed errorsSum;
     private final Summed s5xxSum;
@@ -478,23 +482,61 @@ public final class RevisionWindow {
         return s;
     }
 
-    /** The derived summed column {@code key}, created (from the held seconds) on first use; null past {@link #MAX_DERIVED}. */
-    private Summed derived(int type, String a, String b, long x, java.util.function.Supplier<Summed> create) {
+    /**
+     * The derived summed column of a key (a kind, two metric names, a number), or null when it does not exist yet. The keys of
+     * catalog names are packed into {@link #derivedKeys} and found by scanning those numbers alone: a scan of the columns' own
+     * fields read one object per column, a cache miss each, for every sum a rule asked for.
+     */
+    private Summed findDerived(int type, String a, String b, long x) {
+        long key = packedKey(type, a, b, x);
+        if (key >= 0) {
+            long[] keys = derivedKeys;
+            for (int k = 0, n = derived.size(); k < n; k++) {
+                if (keys[k] == key) {
+                    return derived.get(k);
+                }
+            }
+            return null;
+        }
         for (int k = 0, n = derived.size(); k < n; k++) {
             Summed s = derived.get(k);
             if (s.type == type && s.x == x && java.util.Objects.equals(s.a, a) && java.util.Objects.equals(s.b, b)) {
                 return s;
             }
         }
-        if (derived.size() >= MAX_DERIVED) {
-            return null;
+        return null;
+    }
+
+    /**
+     * The key as one number: the kind, the catalog positions of the names (0 for none) and the number, or -1 when a name is not
+     * in the catalog or the number does not fit (such keys are compared field by field).
+     */
+    private static long packedKey(int type, String a, String b, long x) {
+        int ia = a == null ? 0 : MetricCatalog.index(a) + 1;
+        int ib = b == null ? 0 : MetricCatalog.index(b) + 1;
+        if (a != null && ia == 0 || b != null && ib == 0 || ia > 0xFF || ib > 0xFF || x < 0 || x >= 1L << 44) {
+            return -1;
         }
-        Summed s = create.get();
+        return (long) type << 60 | (long) ia << 52 | (long) ib << 44 | x;
+    }
+
+    /** Whether {@link #MAX_DERIVED} columns exist: further quantities are answered by scanning (callers check first). */
+    private boolean derivedFull() {
+        return derived.size() >= MAX_DERIVED;
+    }
+
+    /** Adds {@code s} as the derived summed column of its key (built from the held seconds); not past {@link #MAX_DERIVED}. */
+    private Summed addDerived(Summed s, int type, String a, String b, long x) {
         s.type = type;
         s.a = a;
         s.b = b;
         s.x = x;
         s.init();
+        int k = derived.size();
+        if (k == derivedKeys.length) {
+            derivedKeys = Arrays.copyOf(derivedKeys, k * 2);
+        }
+        derivedKeys[k] = packedKey(type, a, b, x);
         derived.add(s);
         summed.add(s);
         return s;
@@ -639,6 +681,10 @@ public final class RevisionWindow {
             }
             customHashes[c.index] = c.name.hashCode();
             customColumns.add(c);
+            int id = MetricCatalog.index(c.name);
+            if (id >= 0) {
+                byCatalog[id] = c;
+            }
             customNames.add(c.name);
         }
         int k = c.kind(i);
@@ -827,7 +873,10 @@ public final class RevisionWindow {
      * (a rule's thresholds are fixed).
      */
     public long sumAbove(long micros, long from, long to) {
-        Summed th = derived(ABOVE, null, null, micros, () -> new AboveSum(micros));
+        Summed th = findDerived(ABOVE, null, null, micros);
+        if (th == null && !derivedFull()) {
+            th = addDerived(new AboveSum(micros), ABOVE, null, null, micros);
+        }
         if (th != null) {
             return th.sum(from, to);
         }
@@ -866,9 +915,15 @@ public final class RevisionWindow {
      * {@code complement}); null past {@link #MAX_DERIVED} columns (the caller scans).
      */
     public long[] sumRate(String numerator, String denominator, boolean complement, long from, long to) {
-        Summed n = derived(RATE_N, null, denominator, 0, () -> new RateSum(numerator, denominator, false, true));
-        Summed k = derived(RATE_K, numerator, denominator, complement ? 1 : 0,
-                () -> new RateSum(numerator, denominator, complement, false));
+        Summed n = findDerived(RATE_N, null, denominator, 0);
+        if (n == null && !derivedFull()) {
+            n = addDerived(new RateSum(numerator, denominator, false, true), RATE_N, null, denominator, 0);
+        }
+        int x = complement ? 1 : 0;
+        Summed k = findDerived(RATE_K, numerator, denominator, x);
+        if (k == null && !derivedFull()) {
+            k = addDerived(new RateSum(numerator, denominator, complement, false), RATE_K, numerator, denominator, x);
+        }
         if (n == null || k == null) {
             return null;
         }
@@ -880,12 +935,18 @@ public final class RevisionWindow {
      * its values are not all whole numbers (or past {@link #MAX_DERIVED} columns): the caller scans.
      */
     public long[] sumCustom(String name, long from, long to) {
-        Summed raw = derived(CUSTOM, name, null, CustomSum.RAW, () -> new CustomSum(name, CustomSum.RAW));
-        Summed present = derived(CUSTOM, name, null, CustomSum.PRESENT, () -> new CustomSum(name, CustomSum.PRESENT));
+        Summed raw = customSum(name, CustomSum.RAW);
+        Summed present = customSum(name, CustomSum.PRESENT);
         if (raw == null || present == null || !raw.exact) {
             return null;
         }
         return new long[]{raw.sum(from, to), present.sum(from, to)};
+    }
+
+    /** The summed column of one part of the pushed metric {@code name} ({@link CustomSum}), created on first use. */
+    private Summed customSum(String name, int part) {
+        Summed s = findDerived(CUSTOM, name, null, part);
+        return s != null || derivedFull() ? s : addDerived(new CustomSum(name, part), CUSTOM, name, null, part);
     }
 
     // ---------------------------------------------------------------- ranges
@@ -921,7 +982,7 @@ public final class RevisionWindow {
 
     private Aggregate range(long from, long to, boolean withLatency) {
         long start = start(from, to);
-        // the router sums are read when first asked for (routerSums)
+        // the router sums are read when first asked for, each on its own (routerSum)
         Aggregate a = new Aggregate(this, start, to, withLatency);
         if (withLatency && start < to) {
             a.shareLatency(ranges.get(start, to));
@@ -930,12 +991,20 @@ public final class RevisionWindow {
     }
 
     /**
-     * Sets the router sums of {@code [start, to)} on {@code a}. A second without router samples has zero router figures, so the
-     * block sums over the held seconds are the sums over the seconds routers reported.
+     * A router figure ({@link Aggregate#REQUESTS} …) summed over {@code [start, to)}. A second without router samples has zero
+     * router figures, so the block sums over the held seconds are the sums over the seconds routers reported.
      */
-    void routerSums(Aggregate a, long start, long to) {
-        a.setRouter(requestsSum.sum(start, to), errorsSum.sum(start, to), s5xxSum.sum(start, to),
-                connectionsSum.sum(start, to), usersSum.sum(start, to), (int) routerSecondsSum.sum(start, to));
+    long routerSum(int figure, long start, long to) {
+        Summed s = switch (figure) {
+            case Aggregate.REQUESTS -> requestsSum;
+            case Aggregate.ERRORS -> errorsSum;
+            case Aggregate.S5XX -> s5xxSum;
+            case Aggregate.CONNECTIONS -> connectionsSum;
+            case Aggregate.USERS -> usersSum;
+            case Aggregate.SECONDS -> routerSecondsSum;
+            default -> throw new IllegalArgumentException("no router figure " + figure);
+        };
+        return s.sum(start, to);
     }
 
     /** A pushed metric over {@code [start, to)} in time order, as {@link Aggregate} sums seconds; null when absent. */
@@ -949,9 +1018,9 @@ public final class RevisionWindow {
         Summed present = c.presentPart;
         if (present == null) {
             // found among the derived columns by a scan of names: kept on the column once all three exist
-            counter = derived(CUSTOM, name, null, CustomSum.COUNTER_PART, () -> new CustomSum(name, CustomSum.COUNTER_PART));
-            gauge = derived(CUSTOM, name, null, CustomSum.GAUGE_PART, () -> new CustomSum(name, CustomSum.GAUGE_PART));
-            present = derived(CUSTOM, name, null, CustomSum.PRESENT, () -> new CustomSum(name, CustomSum.PRESENT));
+            counter = customSum(name, CustomSum.COUNTER_PART);
+            gauge = customSum(name, CustomSum.GAUGE_PART);
+            present = customSum(name, CustomSum.PRESENT);
             if (counter != null && gauge != null && present != null) {
                 c.counterPart = counter;
                 c.gaugePart = gauge;
@@ -995,6 +1064,10 @@ public final class RevisionWindow {
 
     /** The column of the pushed metric {@code name}, or null when none arrived. */
     private CustomColumn custom(String name) {
+        int id = MetricCatalog.index(name);
+        if (id >= 0) {
+            return byCatalog[id];
+        }
         int h = name.hashCode();
         int[] hashes = customHashes;
         for (int k = 0, n = customColumns.size(); k < n; k++) {
