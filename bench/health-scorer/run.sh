@@ -7,7 +7,7 @@
 # ingests one second of router samples (HdrHistogram latencies) and pushed business metrics for every canary and stable
 # (not timed), then times engine.tick(now). Windows are full (11 minutes) before the first measured tick.
 #
-# Options: --canaries N (10000)  --rounds R (3)  --seconds S measured ticks per round (30)  --warmup W ticks (20)
+# Options: --canaries N (10000)  --rounds R (3)  --seconds S measured ticks per round (30)  --warmup W ticks (120)
 #          --report-spread synchronized|staggered (synchronized)  --heap SIZE (-Xmx, 10g)
 #          --ref GIT_REF  also run the same driver against the health-scorer of GIT_REF (e.g. main), for a before/after
 #          --skip-build
@@ -26,7 +26,7 @@ esac
 CANARIES=10000
 ROUNDS=3
 SECONDS_PER_ROUND=30
-WARMUP=20
+WARMUP=120
 SPREAD=synchronized
 HEAP=10g
 REF=""
@@ -41,7 +41,7 @@ while [[ $# -gt 0 ]]; do
         --heap) HEAP="$2"; shift 2 ;;
         --ref) REF="$2"; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        *) echo "usage: $0 [--canaries 10000] [--rounds 3] [--seconds 30] [--warmup 20] [--report-spread synchronized|staggered] [--heap 10g] [--ref main] [--skip-build]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--canaries 10000] [--rounds 3] [--seconds 30] [--warmup 120] [--report-spread synchronized|staggered] [--heap 10g] [--ref main] [--skip-build]" >&2; exit 2 ;;
     esac
 done
 LOCK="${BENCH_LOCK:-/work/.bench-lock}"
