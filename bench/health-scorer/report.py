@@ -69,6 +69,13 @@ def main(folder, target):
                       (" First warm-up tick (not measured): %s ms, %d reports." % (fmt(r0["firstTickMs"]), r0["firstTickReports"]))
                       if r0.get("firstTickMs") is not None else ""), ""]
         lines += table(rounds)
+        if r0.get("paired"):
+            lines += ["", "Paired (`--paired`): run in one JVM with `%s`, fed the same fleet and ticked right after it every second "
+                      "(heap shared, so the heap column is both together). This version's tick divided by `%s`'s in the same "
+                      "second, per round: median %s (quartiles %s)." % (
+                          r0["paired"]["with"], r0["paired"]["with"],
+                          " / ".join("%.2f" % r["paired"]["tickRatioMedian"] for r in rounds),
+                          " / ".join("%.2f–%.2f" % (r["paired"]["tickRatioP25"], r["paired"]["tickRatioP75"]) for r in rounds))]
         lines += ["", "Goal p99 ≤ %.0f ms at 10,000 canaries: **%s** (worst p99 of any tick kind %s ms)." % (
             GOAL_MS, "met" if met else "not met", fmt(worst)), ""]
     open(target, "w").write("\n".join(lines) + "\n")

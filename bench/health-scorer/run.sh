@@ -10,6 +10,8 @@
 # Options: --canaries N (10000)  --rounds R (3)  --seconds S measured ticks per round (30)  --warmup W ticks (120)
 #          --report-spread synchronized|staggered (synchronized)  --heap SIZE (-Xmx, 10g)
 #          --ref GIT_REF  also run the same driver against the health-scorer of GIT_REF (e.g. main), for a before/after
+#          --paired  with --ref: both versions in one JVM, fed the same fleet and ticked one right after the other every
+#                    second (PairedBench.java), instead of one JVM after the other; judges a change by the per-second ratio
 #          --skip-build
 # Takes /work/.bench-lock (BENCH_LOCK to override) around each measured JVM and always removes it; each JVM is stopped after
 # BENCH_MAX_SECONDS (590). BENCH_JAVA_OPTS adds JVM options (e.g. another collector; recorded with the command). Writes results/<date>-<code>.jsonl (one line per round) and regenerates RESULTS.md (report.py).
@@ -30,6 +32,7 @@ WARMUP=120
 SPREAD=synchronized
 HEAP=10g
 REF=""
+PAIRED=0
 SKIP_BUILD=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -40,10 +43,15 @@ while [[ $# -gt 0 ]]; do
         --report-spread) SPREAD="$2"; shift 2 ;;
         --heap) HEAP="$2"; shift 2 ;;
         --ref) REF="$2"; shift 2 ;;
+        --paired) PAIRED=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        *) echo "usage: $0 [--canaries 10000] [--rounds 3] [--seconds 30] [--warmup 120] [--report-spread synchronized|staggered] [--heap 10g] [--ref main] [--skip-build]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--canaries 10000] [--rounds 3] [--seconds 30] [--warmup 120] [--report-spread synchronized|staggered] [--heap 10g] [--ref main [--paired]] [--skip-build]" >&2; exit 2 ;;
     esac
 done
+if [[ $PAIRED -eq 1 && -z "$REF" ]]; then
+    echo "$0: --paired needs --ref GIT_REF (the version to pair this branch's with)" >&2
+    exit 2
+fi
 LOCK="${BENCH_LOCK:-/work/.bench-lock}"
 MAX_SECONDS="${BENCH_MAX_SECONDS:-590}"
 STAMP="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
@@ -103,8 +111,15 @@ measure() {
         dev.avalo.bench.health.TickBench --canaries "$CANARIES" --rounds "$ROUNDS" --seconds "$SECONDS_PER_ROUND" \
         --warmup "$WARMUP" --report-spread "$SPREAD" --out "$WORK/$label.jsonl" 2> >(grep -v 'filling windows' >&2) || rc=$?
     release_lock
-    if [[ -s "$WORK/$label.jsonl" ]]; then
-        python3 - "$WORK/$label.jsonl" "$result" "${JAVA_OPTS_EXTRA:+BENCH_JAVA_OPTS='$JAVA_OPTS_EXTRA' }bench/health-scorer/run.sh${ARGS:+ $ARGS}" "$(git -C "$ROOT" rev-parse --short HEAD)" \
+    record "$WORK/$label.jsonl" "$result" "$label"
+    [[ $rc -eq 0 ]] || log "$label: the JVM ended with $rc (124: stopped after $MAX_SECONDS s)"
+}
+
+# record SRC RESULT LABEL: the JSON lines of SRC, with the command, commit and machine, appended to RESULT
+record() {
+    local src="$1" result="$2" label="$3"
+    if [[ -s "$src" ]]; then
+        python3 - "$src" "$result" "${JAVA_OPTS_EXTRA:+BENCH_JAVA_OPTS='$JAVA_OPTS_EXTRA' }bench/health-scorer/run.sh${ARGS:+ $ARGS}" "$(git -C "$ROOT" rev-parse --short HEAD)" \
             "$(git -C "$ROOT" status --porcelain -- services/health-scorer bench/health-scorer | wc -l)" "$label" <<'PY'
 import json, os, platform, subprocess, sys
 src, dst, command, commit, dirty, label = sys.argv[1:7]
@@ -120,7 +135,29 @@ with open(dst, "a") as out:
 PY
         log "wrote ${result#"$ROOT"/}"
     fi
-    [[ $rc -eq 0 ]] || log "$label: the JVM ended with $rc (124: stopped after $MAX_SECONDS s)"
+}
+
+# measure_paired REF_OUT HEAD_OUT: one JVM with both versions (PairedBench), one result file per version
+measure_paired() {
+    local a="$1" b="$2" label_a="ref-$REF" label_b="head"
+    mkdir -p "$BENCH/results" "$WORK/paired"
+    javac -nowarn -d "$WORK/paired" "$BENCH/src/main/java/dev/avalo/bench/health/PairedBench.java"
+    take_lock
+    log "paired $label_a / $label_b in one JVM: $CANARIES canaries each, $SPREAD reports, $ROUNDS rounds of $SECONDS_PER_ROUND ticks after $WARMUP warm-up ticks (lock held)"
+    local rc=0
+    # shellcheck disable=SC2086 # GC_OPT and BENCH_JAVA_OPTS are lists of options
+    timeout "$MAX_SECONDS" java "-Xmx$HEAP" -Xms2g $GC_OPT $JAVA_OPTS_EXTRA -XX:+ExitOnOutOfMemoryError -cp "$WORK/paired" \
+        dev.avalo.bench.health.PairedBench --a "$(cat "$a/cp")" --b "$(cat "$b/cp")" --label-a "$label_a" --label-b "$label_b" \
+        --canaries "$CANARIES" --rounds "$ROUNDS" --seconds "$SECONDS_PER_ROUND" --warmup "$WARMUP" --report-spread "$SPREAD" \
+        --out "$WORK/paired.jsonl" 2> >(grep -v 'filling windows' >&2) || rc=$?
+    release_lock
+    if [[ -s "$WORK/paired.jsonl" ]]; then
+        grep -F "\"code\":\"$label_a\"" "$WORK/paired.jsonl" >"$WORK/paired-a.jsonl" || true
+        grep -F "\"code\":\"$label_b\"" "$WORK/paired.jsonl" >"$WORK/paired-b.jsonl" || true
+        record "$WORK/paired-a.jsonl" "$BENCH/results/$STAMP-paired-$label_a.jsonl" "$label_a"
+        record "$WORK/paired-b.jsonl" "$BENCH/results/$STAMP-paired-$label_b.jsonl" "$label_b"
+    fi
+    [[ $rc -eq 0 ]] || log "paired: the JVM ended with $rc (124: stopped after $MAX_SECONDS s)"
 }
 
 build "$ROOT/services/health-scorer" "$WORK/head"
@@ -132,8 +169,12 @@ if [[ -n "$REF" ]]; then
     # outside the repository the formatter finds no configuration: the extracted sources are compiled as they are
     build "$WORK/ref/services/health-scorer" "$WORK/ref-out" -Dformatter.skip=true -Dimpsort.skip=true
     SKIP_BUILD=$SKIP_BUILD_SAVED
-    measure "ref-$REF" "$WORK/ref-out"
 fi
-measure "head" "$WORK/head"
+if [[ $PAIRED -eq 1 ]]; then
+    measure_paired "$WORK/ref-out" "$WORK/head"
+else
+    [[ -z "$REF" ]] || measure "ref-$REF" "$WORK/ref-out"
+    measure "head" "$WORK/head"
+fi
 python3 "$BENCH/report.py" "$BENCH/results" "$BENCH/RESULTS.md"
 log "regenerated bench/health-scorer/RESULTS.md"

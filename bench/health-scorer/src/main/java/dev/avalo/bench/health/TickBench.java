@@ -242,6 +242,43 @@ public final class TickBench {
         }
     }
 
+    // ---------------------------------------------------------------- entry points for PairedBench (another class loader)
+
+    /** A fleet and its engine, for {@link PairedBench}, which drives two of them (two versions of the engine) side by side. */
+    public static TickBench open(int canaries, boolean synchronizedStarts) {
+        return new TickBench(canaries, synchronizedStarts);
+    }
+
+    /** The first simulated second data is ingested for. */
+    public static long startSecond() {
+        return T_DEPLOY - BASELINE;
+    }
+
+    /** The first measured second: every canary then has full windows. */
+    public static long firstTickSecond() {
+        return T_DEPLOY + 60 + RETENTION;
+    }
+
+    /** The first second the engine ticks in staggered mode (ticks before the warm-up are not timed). */
+    public static long firstDeploymentSecond() {
+        return T_DEPLOY;
+    }
+
+    /** Ingests every revision's data for second {@code t} (and starts the deployments due then). */
+    public void ingestSecond(long t) {
+        ingest(t);
+    }
+
+    /**
+     * One tick of the engine at second {@code t}: how many reports it published, and how many of them had breaches, as
+     * {@code reports << 32 | breaching}.
+     */
+    public long tickAt(long t) {
+        List<HealthReport> due = engine.tick(Instant.ofEpochSecond(t));
+        long breaching = due.stream().filter(h -> !h.breaches().isEmpty()).count();
+        return (long) due.size() << 32 | breaching;
+    }
+
     /** Result of one round. */
     private record Round(int round, String kind, long ticks, Histogram durations, long maxReports) {
     }

@@ -1,0 +1,282 @@
+package dev.avalo.bench.health;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Two versions of the health-scorer's engine in one JVM, fed the same simulated fleet and ticked one right after the other
+ * every simulated second, so that what else runs on the machine at that moment slows both alike. Between two JVMs run one
+ * after the other the same code differed by up to 1.5× in tick p50 on the 2-vCPU machines here; ticked side by side, a
+ * per-second ratio of the two tick durations is what a change is judged by.
+ * <p>
+ * Each version is {@link TickBench} compiled against that version's classes and loaded, with them and their dependencies, in a
+ * class loader of its own (parent: the platform loader); this class uses nothing but {@code java.base}. The order alternates
+ * (A then B on even seconds, B then A on odd ones), so neither always runs right after ingestion or right after the other's
+ * tick. Both engines share the heap and the collector: a GC pause lands in either's tick alike.
+ * <p>
+ * Usage: {@code PairedBench --a CLASSPATH --b CLASSPATH --label-a ref-X --label-b head --canaries N --rounds R --seconds S
+ * --warmup W --report-spread synchronized|staggered --out FILE}. Writes one JSON line per version per round, in
+ * {@link TickBench}'s format plus {@code "paired"} (the other's label, the median and quartiles of this version's tick
+ * divided by the other's in the same second).
+ */
+public final class PairedBench {
+
+    private final String label;
+    private final Object bench;
+    private final MethodHandle ingest;
+    private final MethodHandle tick;
+
+    private PairedBench(String label, String classpath, int canaries, boolean sync) throws ReflectiveOperationException,
+            MalformedURLException {
+        this.label = label;
+        List<URL> urls = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                urls.add(new File(entry).toURI().toURL());
+            }
+        }
+        ClassLoader loader = new URLClassLoader("bench-" + label, urls.toArray(URL[]::new),
+                ClassLoader.getPlatformClassLoader());
+        Class<?> type = Class.forName("dev.avalo.bench.health.TickBench", true, loader);
+        this.bench = type.getMethod("open", int.class, boolean.class).invoke(null, canaries, sync);
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        this.ingest = lookup.findVirtual(type, "ingestSecond", MethodType.methodType(void.class, long.class)).bindTo(bench);
+        this.tick = lookup.findVirtual(type, "tickAt", MethodType.methodType(long.class, long.class)).bindTo(bench);
+        if (firstTick == 0) {
+            start = (long) type.getMethod("startSecond").invoke(null);
+            firstTick = (long) type.getMethod("firstTickSecond").invoke(null);
+            firstDeployment = (long) type.getMethod("firstDeploymentSecond").invoke(null);
+        }
+    }
+
+    private static long start;
+    private static long firstTick;
+    private static long firstDeployment;
+
+    private void ingest(long t) {
+        try {
+            ingest.invokeExact(t);
+        } catch (Throwable e) {
+            throw new IllegalStateException(label + ": ingestion of second " + t + " failed", e);
+        }
+    }
+
+    private long tick(long t) {
+        try {
+            return (long) tick.invokeExact(t);
+        } catch (Throwable e) {
+            throw new IllegalStateException(label + ": tick at " + t + " failed", e);
+        }
+    }
+
+    /** One version's measurements in a round. */
+    private static final class Side {
+        final long[] nanos;
+        final long[] cpu;
+        final long[] reports;
+        long breaching;
+        long ingestNanos;
+
+        Side(int n) {
+            nanos = new long[n];
+            cpu = new long[n];
+            reports = new long[n];
+        }
+    }
+
+    private static double at(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double atD(double[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double ms(double nanos) {
+        return nanos / 1e6;
+    }
+
+    private static String json(int round, int canaries, String code, boolean sync, Side s, Side other, String otherLabel,
+            long heap, long heapFull, double fillSeconds, int classifyAbove) {
+        int n = s.nanos.length;
+        long[] all = s.nanos.clone();
+        Arrays.sort(all);
+        long[] cpu = s.cpu.clone();
+        Arrays.sort(cpu);
+        List<Long> rule = new ArrayList<>();
+        List<Long> report = new ArrayList<>();
+        long reports = 0;
+        long maxReports = 0;
+        for (int k = 0; k < n; k++) {
+            (s.reports[k] > classifyAbove ? report : rule).add(s.nanos[k]);
+            reports += s.reports[k];
+            maxReports = Math.max(maxReports, s.reports[k]);
+        }
+        long[] ruleSorted = rule.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] reportSorted = report.stream().mapToLong(Long::longValue).sorted().toArray();
+        double[] ratio = new double[n];
+        for (int k = 0; k < n; k++) {
+            ratio[k] = (double) s.nanos[k] / other.nanos[k];
+        }
+        Arrays.sort(ratio);
+        double mean = Arrays.stream(s.nanos).average().orElse(Double.NaN);
+        double cpuMean = Arrays.stream(s.cpu).average().orElse(Double.NaN);
+        return String.format(Locale.ROOT,
+                "{\"round\":%d,\"canaries\":%d,\"code\":\"%s\",\"reportSpread\":\"%s\",\"ticks\":%d,"
+                        + "\"all\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"meanMs\":%.2f},"
+                        + "\"processCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
+                        + "\"ruleTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
+                        + "\"reportTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
+                        + "\"reports\":%d,\"maxReportsPerTick\":%d,\"reportsWithBreaches\":%d,"
+                        + "\"ingestPerSecondMs\":%.1f,\"heapAfterGcMiB\":%.0f,\"heapFullWindowsMiB\":%.0f,\"fillSeconds\":%.1f,"
+                        + "\"paired\":{\"with\":\"%s\",\"heapShared\":true,\"tickRatioP25\":%.3f,\"tickRatioMedian\":%.3f,"
+                        + "\"tickRatioP75\":%.3f}}",
+                round, canaries, code, sync ? "synchronized" : "staggered", n, ms(at(all, 0.5)), ms(at(all, 0.99)),
+                ms(all[n - 1]), ms(mean), ms(at(cpu, 0.5)), ms(at(cpu, 0.99)), ms(cpuMean), ruleSorted.length,
+                ms(at(ruleSorted, 0.5)), ms(at(ruleSorted, 0.99)),
+                ms(ruleSorted.length == 0 ? Double.NaN : ruleSorted[ruleSorted.length - 1]), reportSorted.length,
+                ms(at(reportSorted, 0.5)), ms(at(reportSorted, 0.99)),
+                ms(reportSorted.length == 0 ? Double.NaN : reportSorted[reportSorted.length - 1]), reports, maxReports,
+                s.breaching, ms(s.ingestNanos) / n, heap / 1048576.0, heapFull / 1048576.0, fillSeconds, otherLabel,
+                atD(ratio, 0.25), atD(ratio, 0.5), atD(ratio, 0.75));
+    }
+
+    private static long heapAfterGc(MemoryMXBean memory) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    public static void main(String[] args) throws Exception {
+        String cpA = null;
+        String cpB = null;
+        String labelA = "a";
+        String labelB = "b";
+        int canaries = 4000;
+        int rounds = 3;
+        int measured = 30;
+        int warmup = 120;
+        boolean sync = true;
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--a" -> cpA = args[++i];
+                case "--b" -> cpB = args[++i];
+                case "--label-a" -> labelA = args[++i];
+                case "--label-b" -> labelB = args[++i];
+                case "--canaries" -> canaries = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--seconds" -> measured = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--report-spread" -> sync = switch (args[++i]) {
+                    case "synchronized" -> true;
+                    case "staggered" -> false;
+                    default -> throw new IllegalArgumentException("--report-spread staggered|synchronized");
+                };
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (cpA == null || cpB == null) {
+            throw new IllegalArgumentException("--a CLASSPATH and --b CLASSPATH are required");
+        }
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean();
+        PairedBench a = new PairedBench(labelA, cpA, canaries, sync);
+        PairedBench b = new PairedBench(labelB, cpB, canaries, sync);
+        PairedBench[] both = {a, b};
+        long fill0 = System.nanoTime();
+        long t = start;
+        for (; t < firstTick - warmup; t++) {
+            for (PairedBench p : both) {
+                p.ingest(t - 1);
+                if (t > firstDeployment && !sync) {
+                    p.tick(t);
+                }
+            }
+            if ((t - start) % 100 == 0) {
+                System.err.printf(Locale.ROOT, "bench: filling windows (both), second %d of %d%n", t - start,
+                        firstTick - warmup - start);
+            }
+        }
+        double fillSeconds = (System.nanoTime() - fill0) / 1e9;
+        System.err.printf(Locale.ROOT, "bench: paired %s / %s, %d canaries each, filled in %.1f s; warming up for %d ticks%n",
+                labelA, labelB, canaries, fillSeconds, warmup);
+        for (; t < firstTick; t++) {
+            for (PairedBench p : both) {
+                p.ingest(t - 1);
+            }
+            PairedBench first = (t & 1) == 0 ? a : b;
+            first.tick(t);
+            (first == a ? b : a).tick(t);
+        }
+        long heapFull = heapAfterGc(memory);
+        List<String> lines = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            Side sa = new Side(measured);
+            Side sb = new Side(measured);
+            for (int k = 0; k < measured; k++, t++) {
+                for (int j = 0; j < 2; j++) {
+                    long i0 = System.nanoTime();
+                    both[j].ingest(t - 1);
+                    (j == 0 ? sa : sb).ingestNanos += System.nanoTime() - i0;
+                }
+                boolean aFirst = (t & 1) == 0;
+                for (int j = 0; j < 2; j++) {
+                    boolean runA = (j == 0) == aFirst;
+                    Side s = runA ? sa : sb;
+                    long c0 = os.getProcessCpuTime();
+                    long t0 = System.nanoTime();
+                    long due = (runA ? a : b).tick(t);
+                    s.nanos[k] = System.nanoTime() - t0;
+                    s.cpu[k] = os.getProcessCpuTime() - c0;
+                    s.reports[k] = due >>> 32;
+                    s.breaching += due & 0xFFFF_FFFFL;
+                }
+            }
+            long heap = heapAfterGc(memory);
+            lines.add(json(r, canaries, labelA, sync, sa, sb, labelB, heap, heapFull, fillSeconds, canaries / 20));
+            lines.add(json(r, canaries, labelB, sync, sb, sa, labelA, heap, heapFull, fillSeconds, canaries / 20));
+            long[] na = sa.nanos.clone();
+            long[] nb = sb.nanos.clone();
+            Arrays.sort(na);
+            Arrays.sort(nb);
+            double[] ratio = new double[measured];
+            for (int k = 0; k < measured; k++) {
+                ratio[k] = (double) sb.nanos[k] / sa.nanos[k];
+            }
+            Arrays.sort(ratio);
+            System.err.printf(Locale.ROOT,
+                    "bench: round %d: %s p50 %.1f ms p99 %.1f ms | %s p50 %.1f ms p99 %.1f ms | %s/%s per second: median %.3f"
+                            + " (quartiles %.3f–%.3f) | heap (both) %.0f MiB%n",
+                    r, labelA, ms(at(na, 0.5)), ms(at(na, 0.99)), labelB, ms(at(nb, 0.5)), ms(at(nb, 0.99)), labelB, labelA,
+                    atD(ratio, 0.5), atD(ratio, 0.25), atD(ratio, 0.75), heap / 1048576.0);
+        }
+        if (out != null) {
+            Files.write(out, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+}
