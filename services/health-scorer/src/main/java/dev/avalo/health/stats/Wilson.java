@@ -180,10 +180,10 @@ public final class Wilson {
         double p = (1.0 - confidence) / 2.0;
         double a = k;
         double b = n - k + 1.0;
-        if (t - MARGIN > 0 && Beta.regularizedBeta(t - MARGIN, a, b) > p) {
+        if (t - MARGIN > 0 && cdf(t - MARGIN, a, b) > p) {
             return -1; // the p-quantile is below t − MARGIN
         }
-        if (t + MARGIN < 1 && Beta.regularizedBeta(t + MARGIN, a, b) < p) {
+        if (t + MARGIN < 1 && cdf(t + MARGIN, a, b) < p) {
             return 1; // the p-quantile is above t + MARGIN
         }
         return 0;
@@ -212,6 +212,12 @@ public final class Wilson {
      * fifth of a health tick (bench/health-scorer, JFR).
      */
     static double betaQuantile(double p, double a, double b, double guess) {
+        if (b == 1.0) {
+            return Math.pow(p, 1.0 / a); // the inverse of x^a
+        }
+        if (a == 1.0) {
+            return -Math.expm1(Math.log1p(-p) / b); // the inverse of 1 − (1 − x)^b
+        }
         double logBeta = Beta.logBeta(a, b);
         double lo = 0.0;
         double hi = 1.0;
@@ -237,6 +243,21 @@ public final class Wilson {
             x = next;
         }
         return x;
+    }
+
+    /**
+     * The regularized incomplete Beta function I_x(a, b), in closed form where one parameter is 1: x^a for b = 1 (no failure
+     * among the counts: the commonest quiet check, a healthy canary's zero errors or slow requests) and 1 − (1 − x)^b for a =
+     * 1; otherwise commons-math's continued fraction.
+     */
+    static double cdf(double x, double a, double b) {
+        if (b == 1.0) {
+            return Math.pow(x, a);
+        }
+        if (a == 1.0) {
+            return -Math.expm1(b * Math.log1p(-x));
+        }
+        return Beta.regularizedBeta(x, a, b);
     }
 
     private double poissonLower(long k) {
