@@ -484,8 +484,8 @@ public final class RevisionWindow {
 
     /**
      * The derived summed column of a key (a kind, two metric names, a number), or null when it does not exist yet. The keys of
-     * catalog names are packed into {@link #derivedKeys} and found by scanning those numbers alone: a scan of the columns' own
-     * fields read one object per column, a cache miss each, for every sum a rule asked for.
+     * catalog names are packed into {@link #derivedKeys} and found by scanning those numbers alone, instead of reading each
+     * column object's four fields (and comparing names) for every sum a rule asks for.
      */
     private Summed findDerived(int type, String a, String b, long x) {
         long key = packedKey(type, a, b, x);
