@@ -80,7 +80,8 @@ build() {
             -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2
     fi
     local cp="$module/target/classes:$(cat "$module/target/classpath.txt")"
-    javac -nowarn -d "$out/driver" -cp "$cp" "$BENCH/src/main/java/dev/avalo/bench/health/TickBench.java"
+    javac -nowarn -d "$out/driver" -cp "$cp" "$BENCH/src/main/java/dev/avalo/bench/health/TickBench.java" \
+        "$BENCH/src/main/java/dev/avalo/bench/health/Rounds.java"
     echo "$out/driver:$cp" >"$out/cp"
 }
 
@@ -141,7 +142,8 @@ PY
 measure_paired() {
     local a="$1" b="$2" label_a="ref-$REF" label_b="head"
     mkdir -p "$BENCH/results" "$WORK/paired"
-    javac -nowarn -d "$WORK/paired" "$BENCH/src/main/java/dev/avalo/bench/health/PairedBench.java"
+    javac -nowarn -d "$WORK/paired" "$BENCH/src/main/java/dev/avalo/bench/health/PairedBench.java" \
+        "$BENCH/src/main/java/dev/avalo/bench/health/Rounds.java"
     take_lock
     log "paired $label_a / $label_b in one JVM: $CANARIES canaries each, $SPREAD reports, $ROUNDS rounds of $SECONDS_PER_ROUND ticks after $WARMUP warm-up ticks (lock held)"
     local rc=0

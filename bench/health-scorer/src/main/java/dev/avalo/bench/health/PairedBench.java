@@ -58,16 +58,15 @@ public final class PairedBench {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         this.ingest = lookup.findVirtual(type, "ingestSecond", MethodType.methodType(void.class, long.class)).bindTo(bench);
         this.tick = lookup.findVirtual(type, "tickAt", MethodType.methodType(long.class, long.class)).bindTo(bench);
-        if (firstTick == 0) {
-            start = (long) type.getMethod("startSecond").invoke(null);
-            firstTick = (long) type.getMethod("firstTickSecond").invoke(null);
-            firstDeployment = (long) type.getMethod("firstDeploymentSecond").invoke(null);
-        }
+        this.start = (long) type.getMethod("startSecond").invoke(null);
+        this.firstTick = (long) type.getMethod("firstTickSecond").invoke(null);
+        this.firstDeployment = (long) type.getMethod("firstDeploymentSecond").invoke(null);
     }
 
-    private static long start;
-    private static long firstTick;
-    private static long firstDeployment;
+    /** The simulated timeline (the same for both versions: the driver's constants). */
+    private final long start;
+    private final long firstTick;
+    private final long firstDeployment;
 
     private void ingest(long t) {
         try {
@@ -140,33 +139,19 @@ public final class PairedBench {
             ratio[k] = (double) s.nanos[k] / other.nanos[k];
         }
         Arrays.sort(ratio);
-        double mean = Arrays.stream(s.nanos).average().orElse(Double.NaN);
-        double cpuMean = Arrays.stream(s.cpu).average().orElse(Double.NaN);
-        return String.format(Locale.ROOT,
-                "{\"round\":%d,\"canaries\":%d,\"code\":\"%s\",\"reportSpread\":\"%s\",\"ticks\":%d,"
-                        + "\"all\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"meanMs\":%.2f},"
-                        + "\"processCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
-                        + "\"ruleTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
-                        + "\"reportTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
-                        + "\"reports\":%d,\"maxReportsPerTick\":%d,\"reportsWithBreaches\":%d,"
-                        + "\"ingestPerSecondMs\":%.1f,\"heapAfterGcMiB\":%.0f,\"heapFullWindowsMiB\":%.0f,\"fillSeconds\":%.1f,"
-                        + "\"paired\":{\"with\":\"%s\",\"heapShared\":true,\"tickRatioP25\":%.3f,\"tickRatioMedian\":%.3f,"
-                        + "\"tickRatioP75\":%.3f}}",
-                round, canaries, code, sync ? "synchronized" : "staggered", n, ms(at(all, 0.5)), ms(at(all, 0.99)),
-                ms(all[n - 1]), ms(mean), ms(at(cpu, 0.5)), ms(at(cpu, 0.99)), ms(cpuMean), ruleSorted.length,
-                ms(at(ruleSorted, 0.5)), ms(at(ruleSorted, 0.99)),
-                ms(ruleSorted.length == 0 ? Double.NaN : ruleSorted[ruleSorted.length - 1]), reportSorted.length,
-                ms(at(reportSorted, 0.5)), ms(at(reportSorted, 0.99)),
-                ms(reportSorted.length == 0 ? Double.NaN : reportSorted[reportSorted.length - 1]), reports, maxReports,
-                s.breaching, ms(s.ingestNanos) / n, heap / 1048576.0, heapFull / 1048576.0, fillSeconds, otherLabel,
-                atD(ratio, 0.25), atD(ratio, 0.5), atD(ratio, 0.75));
+        return Rounds.line(round, canaries, code, sync, n, stats(all, s.nanos), stats(cpu, s.cpu), stats(ruleSorted, ruleSorted),
+                stats(reportSorted, reportSorted), reports, maxReports, s.breaching, ms(s.ingestNanos) / n, heap / 1048576.0,
+                heapFull / 1048576.0, fillSeconds,
+                String.format(Locale.ROOT, ",\"paired\":{\"with\":\"%s\",\"heapShared\":true,\"tickRatioP25\":%.3f,"
+                        + "\"tickRatioMedian\":%.3f,\"tickRatioP75\":%.3f}", otherLabel, atD(ratio, 0.25), atD(ratio, 0.5),
+                        atD(ratio, 0.75)));
     }
 
-    private static long heapAfterGc(MemoryMXBean memory) {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return memory.getHeapMemoryUsage().getUsed();
+    /** Nanosecond values ({@code sorted}, and {@code values} in any order for the mean) as milliseconds. */
+    private static Rounds.Stats stats(long[] sorted, long[] values) {
+        return new Rounds.Stats(sorted.length, ms(at(sorted, 0.5)), ms(at(sorted, 0.99)),
+                ms(sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]),
+                ms(Arrays.stream(values).average().orElse(Double.NaN)));
     }
 
     public static void main(String[] args) throws Exception {
@@ -208,6 +193,9 @@ public final class PairedBench {
         PairedBench a = new PairedBench(labelA, cpA, canaries, sync);
         PairedBench b = new PairedBench(labelB, cpB, canaries, sync);
         PairedBench[] both = {a, b};
+        long start = a.start;
+        long firstTick = a.firstTick;
+        long firstDeployment = a.firstDeployment;
         long fill0 = System.nanoTime();
         long t = start;
         for (; t < firstTick - warmup; t++) {
@@ -233,7 +221,7 @@ public final class PairedBench {
             first.tick(t);
             (first == a ? b : a).tick(t);
         }
-        long heapFull = heapAfterGc(memory);
+        long heapFull = Rounds.heapAfterGc(memory);
         List<String> lines = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             Side sa = new Side(measured);
@@ -257,7 +245,7 @@ public final class PairedBench {
                     s.breaching += due & 0xFFFF_FFFFL;
                 }
             }
-            long heap = heapAfterGc(memory);
+            long heap = Rounds.heapAfterGc(memory);
             lines.add(json(r, canaries, labelA, sync, sa, sb, labelB, heap, heapFull, fillSeconds, canaries / 20));
             lines.add(json(r, canaries, labelB, sync, sb, sa, labelA, heap, heapFull, fillSeconds, canaries / 20));
             long[] na = sa.nanos.clone();

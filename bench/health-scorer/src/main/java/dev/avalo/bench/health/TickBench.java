@@ -279,19 +279,14 @@ public final class TickBench {
         return (long) due.size() << 32 | breaching;
     }
 
-    /** Result of one round. */
-    private record Round(int round, String kind, long ticks, Histogram durations, long maxReports) {
-    }
-
     private static double ms(long nanos) {
         return nanos / 1e6;
     }
 
-    private static long heapAfterGc(MemoryMXBean memory) {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return memory.getHeapMemoryUsage().getUsed();
+    /** A histogram of nanoseconds as milliseconds. */
+    private static Rounds.Stats stats(Histogram h) {
+        return new Rounds.Stats(h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
+                ms(h.getMaxValue()), h.getMean() / 1e6);
     }
 
     public static void main(String[] args) throws IOException {
@@ -356,7 +351,7 @@ public final class TickBench {
                 System.err.printf(Locale.ROOT, "bench: first warm-up tick %.1f ms, %d reports%n", firstTickMs, n);
             }
         }
-        long heapFull = heapAfterGc(memory);
+        long heapFull = Rounds.heapAfterGc(memory);
         System.err.printf(Locale.ROOT, "bench: heap after GC with full windows: %.0f MiB%n", heapFull / 1048576.0);
         List<String> lines = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
@@ -398,26 +393,13 @@ public final class TickBench {
                     }
                 }
             }
-            long heap = heapAfterGc(memory);
-            String line = String.format(Locale.ROOT,
-                    "{\"round\":%d,\"canaries\":%d,\"code\":\"%s\",\"reportSpread\":\"%s\",\"ticks\":%d,"
-                            + "\"all\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f,\"meanMs\":%.2f},"
-                            + "\"tickThreadCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
-                            + "\"processCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
-                            + "\"ruleTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
-                            + "\"reportTicks\":{\"count\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"maxMs\":%.2f},"
-                            + "\"reports\":%d,\"maxReportsPerTick\":%d,\"reportsWithBreaches\":%d,"
-                            + "\"ingestPerSecondMs\":%.1f,\"heapAfterGcMiB\":%.0f,\"heapFullWindowsMiB\":%.0f,\"fillSeconds\":%.1f,"
-                            + "\"firstTickMs\":%.1f,\"firstTickReports\":%d}",
-                    r, canaries, System.getProperty("bench.code", "?"), sync ? "synchronized" : "staggered", measured, ms(all.getValueAtPercentile(50)),
-                    ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), all.getMean() / 1e6,
-                    ms(cpu.getValueAtPercentile(50)), ms(cpu.getValueAtPercentile(99)), cpu.getMean() / 1e6,
-                    ms(processCpu.getValueAtPercentile(50)), ms(processCpu.getValueAtPercentile(99)),
-                    processCpu.getMean() / 1e6, rule.getTotalCount(),
-                    ms(rule.getValueAtPercentile(50)), ms(rule.getValueAtPercentile(99)), ms(rule.getMaxValue()),
-                    report.getTotalCount(), ms(report.getValueAtPercentile(50)), ms(report.getValueAtPercentile(99)),
-                    ms(report.getMaxValue()), reports, maxReports, breaching, ms(ingestNanos) / measured,
-                    heap / 1048576.0, heapFull / 1048576.0, fillNanos / 1e9, firstTickMs, firstTickReports);
+            long heap = Rounds.heapAfterGc(memory);
+            String line = Rounds.line(r, canaries, System.getProperty("bench.code", "?"), sync, measured, stats(all),
+                    stats(processCpu), stats(rule), stats(report), reports, maxReports, breaching,
+                    ms(ingestNanos) / measured, heap / 1048576.0, heapFull / 1048576.0, fillNanos / 1e9,
+                    String.format(Locale.ROOT, ",\"tickThreadCpu\":{\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"meanMs\":%.2f},"
+                            + "\"firstTickMs\":%.1f,\"firstTickReports\":%d", ms(cpu.getValueAtPercentile(50)),
+                            ms(cpu.getValueAtPercentile(99)), cpu.getMean() / 1e6, firstTickMs, firstTickReports));
             lines.add(line);
             System.err.printf(Locale.ROOT,
                     "bench: round %d (%s): all ticks p50 %.1f ms p99 %.1f ms max %.1f ms (process CPU p50 %.1f ms) | rule ticks %d p50 %.1f p99 %.1f | "

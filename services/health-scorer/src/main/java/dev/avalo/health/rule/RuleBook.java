@@ -41,14 +41,12 @@ public final class RuleBook {
     public Round evaluate(List<RuleDefinition> rules, EvaluationContext ctx, boolean details) {
         List<RuleResult> results = new ArrayList<>(rules.size());
         List<String> fresh = List.of();
-        boolean anyBreach = false;
         for (RuleDefinition rule : rules) {
             RuleResult r = evaluator.evaluate(rule, ctx, false);
             if (details && r.breached()) {
                 r = evaluator.evaluate(rule, ctx, true);
             }
             if (r.breached()) {
-                anyBreach = true;
                 Instant earlier = since.get(rule.id());
                 if (earlier == null) {
                     if (fresh.isEmpty()) {
@@ -61,18 +59,12 @@ public final class RuleBook {
             }
             results.add(r);
         }
-        // what is remembered is exactly this round's breaches (in the common case, none: nothing to build)
-        if (anyBreach) {
-            Map<String, Instant> next = new HashMap<>();
-            for (RuleResult r : results) {
-                if (r.breached()) {
-                    next.put(r.rule().id(), r.since() == null ? Instant.ofEpochSecond(ctx.end()) : r.since());
-                }
+        // what is remembered is exactly this round's breaches (the earlier starts were read above)
+        since.clear();
+        for (RuleResult r : results) {
+            if (r.breached()) {
+                since.put(r.rule().id(), r.since() == null ? Instant.ofEpochSecond(ctx.end()) : r.since());
             }
-            since.clear();
-            since.putAll(next);
-        } else if (!since.isEmpty()) {
-            since.clear();
         }
         return new Round(results, fresh);
     }
