@@ -84,9 +84,29 @@ public final class MetricCatalog {
         rate("ai_moderation_success_rate", true, "ai_moderation_success", "ai_moderation_requests", false);
     }
 
+    /** {@link #index}'s table: a power of two at least four times the catalog, so that probes are short. */
+    private static final int SLOT_MASK;
+    private static final String[] SLOT_NAMES;
+    private static final int[] SLOT_HASHES;
+    private static final int[] SLOT_INDEX;
+
     static {
         for (String name : ALL.keySet()) {
             INDEX.put(name, INDEX.size());
+        }
+        int slots = Integer.highestOneBit(ALL.size() * 4 - 1) << 1;
+        SLOT_MASK = slots - 1;
+        SLOT_NAMES = new String[slots];
+        SLOT_HASHES = new int[slots];
+        SLOT_INDEX = new int[slots];
+        for (Map.Entry<String, Integer> e : INDEX.entrySet()) {
+            int s = e.getKey().hashCode() & SLOT_MASK;
+            while (SLOT_NAMES[s] != null) {
+                s = (s + 1) & SLOT_MASK;
+            }
+            SLOT_NAMES[s] = e.getKey();
+            SLOT_HASHES[s] = e.getKey().hashCode();
+            SLOT_INDEX[s] = e.getValue();
         }
     }
 
@@ -98,10 +118,25 @@ public final class MetricCatalog {
         return INDEX.size();
     }
 
-    /** The catalog position of {@code name} (0 … {@link #size()} − 1), or -1 for a name not in the catalog. */
+    /**
+     * The catalog position of {@code name} (0 … {@link #size()} − 1), or -1 for a name not in the catalog. Every rule check
+     * asks for some (a window finds its columns by them), nearly always with the catalog's own string, so the names are kept in
+     * an open-addressed table found by the string's cached hash and compared by identity first: a few loads, no boxed position.
+     */
     static int index(String name) {
-        Integer i = name == null ? null : INDEX.get(name);
-        return i == null ? -1 : i;
+        if (name == null) {
+            return -1;
+        }
+        int h = name.hashCode();
+        for (int s = h & SLOT_MASK;; s = (s + 1) & SLOT_MASK) {
+            String k = SLOT_NAMES[s];
+            if (k == null) {
+                return -1;
+            }
+            if (k == name || SLOT_HASHES[s] == h && k.equals(name)) {
+                return SLOT_INDEX[s];
+            }
+        }
     }
 
     /** The metric of that name. */
