@@ -13,10 +13,13 @@ import java.util.Map;
 public final class RuleBook {
 
     private final RuleEvaluator evaluator;
+    /** The every-second check's evaluator: breaches and "since" only ({@link RuleEvaluator#breachesOnly()}). */
+    private final RuleEvaluator breaches;
     private final Map<String, Instant> since = new HashMap<>();
 
     public RuleBook(RuleEvaluator evaluator) {
         this.evaluator = evaluator;
+        this.breaches = evaluator.breachesOnly();
     }
 
     /** One round's results, and the ids of rules breached now that were not breached in the previous round. */
@@ -32,17 +35,18 @@ public final class RuleBook {
     }
 
     /**
-     * One round; without {@code details} the results carry statuses and "since" only (no sentences), which is all the
-     * every-second check needs: a new breach is then assessed (and described) in full. With {@code details} only the breached
-     * rules are described (sentence, observed value, bounds): a report carries its breaches and nothing of the rules that hold,
-     * so every rule is first decided without them (the same status and "since", {@code RuleEquivalenceTest}) and a breached one
-     * evaluated again in full. Describing all 16 rules of every report was a tenth of the health tick.
+     * One round; without {@code details} the results say which rules are breached and since when, and no more (no sentences; a
+     * rule not breached may be UNKNOWN where a full evaluation finds it OK, {@link RuleEvaluator#breachesOnly()}), which is all
+     * the every-second check needs: a new breach is then assessed (and described) in full. With {@code details} only the
+     * breached rules are described (sentence, observed value, bounds): a report carries its breaches and nothing of the rules
+     * that hold, so every rule is first decided without them (the same status and "since", {@code RuleEquivalenceTest}) and a
+     * breached one evaluated again in full. Describing all 16 rules of every report was a tenth of the health tick.
      */
     public Round evaluate(List<RuleDefinition> rules, EvaluationContext ctx, boolean details) {
         List<RuleResult> results = new ArrayList<>(rules.size());
         List<String> fresh = List.of();
         for (RuleDefinition rule : rules) {
-            RuleResult r = evaluator.evaluate(rule, ctx, false);
+            RuleResult r = (details ? evaluator : breaches).evaluate(rule, ctx, false);
             if (details && r.breached()) {
                 r = evaluator.evaluate(rule, ctx, true);
             }

@@ -46,9 +46,27 @@ public final class RuleEvaluator {
     private static final int REFERENCE_STALE_SECONDS = 5;
 
     private final RuleSettings settings;
+    /** See {@link #breachesOnly()}. */
+    private final boolean breachesOnly;
 
     public RuleEvaluator(RuleSettings settings) {
+        this(settings, false);
+    }
+
+    private RuleEvaluator(RuleSettings settings, boolean breachesOnly) {
         this.settings = settings;
+        this.breachesOnly = breachesOnly;
+    }
+
+    /**
+     * An evaluator for the every-second check, which wants to know only whether each rule is breached and since when: its
+     * results without details have exactly this evaluator's BREACHED and "since", but a judged proportion that is not
+     * confidently past its threshold is left UNKNOWN without working out whether it is confidently inside it (OK). That second
+     * bound is the costlier one for a healthy canary (the exact bound of a handful of events), and nothing reads it there: a
+     * report's rules are decided again by the full evaluator. With details its results are this evaluator's.
+     */
+    public RuleEvaluator breachesOnly() {
+        return new RuleEvaluator(settings, true);
     }
 
     public RuleSettings settings() {
@@ -191,12 +209,23 @@ public final class RuleEvaluator {
      * {@link #decide(Proportion, Comparator, double)} for {@code k} of {@code n} at {@code wilson}'s interval, without building
      * it: the exact bound is computed only when Wilson's bound alone does not settle the comparison (the same answer).
      */
-    private static Status decide(dev.avalo.health.stats.Wilson wilson, long k, long n, Comparator op, double limit) {
+    private Status decide(dev.avalo.health.stats.Wilson wilson, long k, long n, Comparator op, double limit) {
         if (k < 0 || n < 0 || k > n) {
             throw new IllegalArgumentException("need 0 <= k <= n, got k=" + k + ", n=" + n);
         }
         if (n == 0) {
             return Status.UNKNOWN;
+        }
+        if (breachesOnly) {
+            boolean breached = switch (op) {
+                case GT -> wilson.lowerPast(k, n, limit, true);
+                case GE -> wilson.lowerPast(k, n, limit, false);
+                case LT -> wilson.upperBefore(k, n, limit, true);
+                case LE -> wilson.upperBefore(k, n, limit, false);
+                case EQ -> (double) k / n == limit;
+                case NE -> (double) k / n != limit;
+            };
+            return breached ? Status.BREACHED : op == Comparator.EQ || op == Comparator.NE ? Status.OK : Status.UNKNOWN;
         }
         return switch (op) {
             case GT -> wilson.lowerPast(k, n, limit, true)
@@ -415,14 +444,14 @@ public final class RuleEvaluator {
         double[] sum = {0.0};
         boolean[] reported = {false};
         String name = m.name();
-        int column = w.column(name);
         boolean router = ROUTER_DERIVED.contains(name);
         // the window's block sums when it has them (the same sums: whole numbers), else the seconds one by one
-        long[] quick = router ? w.sumRouterCounter(column, from, end) : w.sumCustom(name, from, end);
+        long[] quick = router ? w.sumRouterCounter(w.column(name), from, end) : w.sumCustom(name, from, end);
         if (quick != null) {
             sum[0] = quick[0];
             reported[0] = quick[1] > 0;
         } else {
+            int column = w.column(name);
             for (long t = Math.max(from, end - w.retentionSeconds()); t < end; t++) {
                 int i = w.slotOf(t);
                 if (i >= 0 && (router ? w.routerAt(i) : w.hasAt(column, i))) {

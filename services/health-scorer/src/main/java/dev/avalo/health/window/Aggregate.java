@@ -32,11 +32,47 @@ public final class Aggregate {
         return custom;
     }
 
-    /** Pushed metric figures over the range. */
+    /**
+     * Pushed metric figures over the range. One read from a window's summed columns has its seconds at once and its counter and
+     * gauge sums on first use: a gauge's mean needs no counter sum, a counter's total no gauge sum.
+     */
     static final class Custom {
         double counterSum;
         double gaugeSum;
         int seconds;
+        /** The columns of the sums not read yet (null once read, or for figures added up here). */
+        private RevisionWindow.Summed counterPart;
+        private RevisionWindow.Summed gaugePart;
+        private long from;
+        private long to;
+
+        Custom() {
+        }
+
+        /** The figures of {@code [from, to)} with {@code seconds} present, the two sums read from their columns when asked. */
+        Custom(int seconds, RevisionWindow.Summed counterPart, RevisionWindow.Summed gaugePart, long from, long to) {
+            this.seconds = seconds;
+            this.counterPart = counterPart;
+            this.gaugePart = gaugePart;
+            this.from = from;
+            this.to = to;
+        }
+
+        double counter() {
+            if (counterPart != null) {
+                counterSum = counterPart.sum(from, to);
+                counterPart = null;
+            }
+            return counterSum;
+        }
+
+        double gauge() {
+            if (gaugePart != null) {
+                gaugeSum = gaugePart.sum(from, to);
+                gaugePart = null;
+            }
+            return gaugeSum;
+        }
     }
 
     /** Marks a name no second of the range had (lazy ranges only). */
@@ -236,8 +272,8 @@ public final class Aggregate {
         }
         other.allCustom().forEach((name, c) -> {
             Custom agg = customFigures(name);
-            agg.counterSum += c.counterSum;
-            agg.gaugeSum += c.gaugeSum;
+            agg.counterSum += c.counter();
+            agg.gaugeSum += c.gauge();
             agg.seconds += c.seconds;
         });
     }
@@ -300,7 +336,7 @@ public final class Aggregate {
     /** The sum of a pushed counter; empty when it never arrived in the range. */
     public OptionalDouble counterSum(String name) {
         Custom c = custom(name);
-        return c == null ? OptionalDouble.empty() : OptionalDouble.of(c.counterSum);
+        return c == null ? OptionalDouble.empty() : OptionalDouble.of(c.counter());
     }
 
     /** How many seconds of the range had a value of the pushed gauge {@code name}. */
@@ -312,7 +348,7 @@ public final class Aggregate {
     /** The mean of a pushed gauge over the seconds that had a value; empty when none had. */
     public OptionalDouble gaugeMean(String name) {
         Custom c = custom(name);
-        return c == null || c.seconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(c.gaugeSum / c.seconds);
+        return c == null || c.seconds == 0 ? OptionalDouble.empty() : OptionalDouble.of(c.gauge() / c.seconds);
     }
 
     /**

@@ -154,7 +154,7 @@ public final class RevisionWindow {
      * scan of the held seconds. Pushed (double) values are kept only while every value is a whole number below 2^43, so that
      * their sums are exact and equal to a scan's in any order; otherwise {@link #exact} turns false and callers scan.
      */
-    private abstract class Summed {
+    abstract class Summed {
         final long[] cum = new long[blocks];
         /** Changes of {@link #cum} so far (keeps {@link #memoPrefix} honest). */
         private long changes;
@@ -1032,11 +1032,7 @@ public final class RevisionWindow {
             if (seconds == 0) {
                 return null;
             }
-            Aggregate.Custom sums = new Aggregate.Custom();
-            sums.counterSum = counter.sum(start, to);
-            sums.gaugeSum = gauge.sum(start, to);
-            sums.seconds = (int) seconds;
-            return sums;
+            return new Aggregate.Custom((int) seconds, counter, gauge, start, to);
         }
         Aggregate.Custom agg = null;
         for (long t = start; t < to; t++) {

@@ -88,6 +88,7 @@ class RuleEquivalenceTest {
             rules.add(RuleDefinition.of(parser, "extra-" + i, "extra", EXTRA[i]));
         }
         RuleEvaluator fast = new RuleEvaluator(RuleSettings.defaults());
+        RuleEvaluator breaches = fast.breachesOnly();
         ReferenceRuleEvaluator reference = new ReferenceRuleEvaluator(RuleSettings.defaults());
         Map<RuleResult.Status, Integer> seen = new EnumMap<>(RuleResult.Status.class);
         long deploy = T0 + 320;
@@ -130,6 +131,10 @@ class RuleEquivalenceTest {
                 RuleResult quiet = fast.evaluate(rule, ctx, false);
                 assertThat(quiet.status()).as("quiet %s at end %d", rule.id(), end - T0).isEqualTo(expected.status());
                 assertThat(quiet.since()).as("quiet since %s at end %d", rule.id(), end - T0).isEqualTo(expected.since());
+                // the every-second check's evaluator finds exactly the breaches, from the same second
+                RuleResult check = breaches.evaluate(rule, ctx, false);
+                assertThat(check.breached()).as("check %s at end %d", rule.id(), end - T0).isEqualTo(expected.breached());
+                assertThat(check.since()).as("check since %s at end %d", rule.id(), end - T0).isEqualTo(expected.since());
                 seen.merge(expected.status(), 1, Integer::sum);
             }
         }
