@@ -77,10 +77,6 @@ public final class RevisionWindow {
     private final RangeHistograms ranges = new RangeHistograms(MAX_RANGES, this::addSeconds);
     private long firstRouterSecond = Long.MAX_VALUE;
     private long newestSecond = Long.MIN_VALUE;
-    /** {@link #ring} of {@link #newestSecond}, and {@link #position} of its block: kept with it (see {@link #ring}). */
-    private int newestSlot;
-    private long newestBlock;
-    private int newestPosition;
     private long cumulativeSince = Long.MIN_VALUE;
     /** Everything since {@link #cumulativeSince}, kept up to date at ingestion. */
     private Aggregate running = new Aggregate();
@@ -743,9 +739,6 @@ public final class RevisionWindow {
                 }
             }
             newestSecond = epochSecond;
-            newestSlot = i;
-            newestBlock = blockOf(epochSecond);
-            newestPosition = (int) Math.floorMod(newestBlock, (long) blocks);
         }
         return i;
     }
@@ -778,25 +771,10 @@ public final class RevisionWindow {
 
     /** The ring position of block {@code b} in every summed column. */
     private int position(long b) {
-        long d = b - newestBlock;
-        if (newestSecond != Long.MIN_VALUE && d > -blocks && d < blocks) {
-            int j = newestPosition + (int) d;
-            return j < 0 ? j + blocks : j >= blocks ? j - blocks : j;
-        }
         return (int) Math.floorMod(b, (long) blocks);
     }
 
-    /**
-     * The ring slot of {@code epochSecond}. A second within the ring's length of the newest one (every second a rule reads) is
-     * found from the newest second's slot by an addition: {@code floorMod} by the ring's length is a 64-bit division, some tens
-     * of cycles, and a range sum needs a few of them (a tenth of the tick's samples went to it).
-     */
     private int ring(long epochSecond) {
-        long d = epochSecond - newestSecond;
-        if (newestSecond != Long.MIN_VALUE && d > -len && d < len) {
-            int i = newestSlot + (int) d;
-            return i < 0 ? i + len : i >= len ? i - len : i;
-        }
         return (int) Math.floorMod(epochSecond, (long) len);
     }
 
