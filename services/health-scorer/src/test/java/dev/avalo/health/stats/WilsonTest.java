@@ -31,6 +31,66 @@ class WilsonTest {
         assertThat(Wilson.betaQuantile(0.3, 1.0, 1.0, 0.5)).isCloseTo(0.3, within(1e-15));
     }
 
+    @Test
+    void theBinomialTailAgreesWithTheContinuedFraction() {
+        // I_x(a, b) for whole a, b as a finite sum: the exact bounds of a few events among many requests, and of a few
+        // successes among many (both tails), up to where the continued fraction takes over
+        long[] small = {2, 3, 5, 17, Wilson.FINITE_SUM_UP_TO};
+        long[] any = {2, 3, 8, 40, 41, 1_000, 250_000, 40_000_000};
+        double[] xs = {1e-12, 1e-7, 1e-4, 0.003, 0.02, 0.2, 0.5, 0.8, 0.97, 0.9999, 1 - 1e-9};
+        int summed = 0;
+        for (long a : small) {
+            for (long b : any) {
+                for (double x : xs) {
+                    for (long[] ab : new long[][]{{a, b}, {b, a}}) {
+                        double actual = Wilson.cdf(x, ab[0], ab[1]);
+                        // commons-math's continued fraction is good to about 1e-10 at these sizes
+                        assertThat(actual).as("I_%s(%s, %s)", x, ab[0], ab[1]).isCloseTo(
+                                org.apache.commons.math3.special.Beta.regularizedBeta(x, ab[0], ab[1], 1e-15, 100_000),
+                                within(1e-9));
+                        // the binomial sum in 40-digit decimals, each term on its own
+                        assertThat(actual).as("exact I_%s(%s, %s)", x, ab[0], ab[1])
+                                .isCloseTo(exactTail(x, ab[0], ab[1]), within(1e-14));
+                        summed++;
+                    }
+                }
+            }
+        }
+        assertThat(summed).isEqualTo(small.length * any.length * xs.length * 2);
+        // and the inverse the exact bound solves for, against commons-math's solver
+        for (long[] ab : new long[][]{{2, 999}, {5, 19_996}, {17, 40}, {40, 3}, {999, 2}, {19_996, 5}, {39, 1_000_000}}) {
+            for (double p : new double[]{0.001, 0.025, 0.975, 0.999}) {
+                var beta = new org.apache.commons.math3.distribution.BetaDistribution(null, ab[0], ab[1], 1e-15);
+                double expected = beta.inverseCumulativeProbability(p);
+                assertThat(Wilson.betaQuantile(p, ab[0], ab[1], 0.5)).as("Beta(%s, %s) %s-quantile", ab[0], ab[1], p)
+                        .isCloseTo(expected, within(Math.min(1e-9, expected * 1e-7)));
+            }
+        }
+    }
+
+    /** I_x(a, b) = P(Binomial(a + b − 1, x) ≥ a) in decimals, summing the shorter tail term by term. */
+    private static double exactTail(double x, long a, long b) {
+        java.math.MathContext mc = new java.math.MathContext(40);
+        java.math.BigDecimal p = new java.math.BigDecimal(x);
+        java.math.BigDecimal q = java.math.BigDecimal.ONE.subtract(p);
+        long m = a + b - 1;
+        boolean upper = b <= a;
+        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal binomial = java.math.BigDecimal.ONE; // C(m, j)
+        for (long j = 0; j < (upper ? b : a); j++) {
+            if (j > 0) {
+                binomial = binomial.multiply(java.math.BigDecimal.valueOf(m - j + 1)).divide(java.math.BigDecimal.valueOf(j),
+                        mc);
+            }
+            // upper: j failures, x^(m−j) (1−x)^j; lower: j successes, x^j (1−x)^(m−j)
+            java.math.BigDecimal term = upper
+                    ? binomial.multiply(p.pow((int) (m - j), mc), mc).multiply(q.pow((int) j, mc), mc)
+                    : binomial.multiply(p.pow((int) j, mc), mc).multiply(q.pow((int) (m - j), mc), mc);
+            sum = sum.add(term, mc);
+        }
+        return (upper ? sum : java.math.BigDecimal.ONE.subtract(sum, mc)).doubleValue();
+    }
+
     private final Wilson wilson = Wilson.ninetyFive();
 
     @Test
