@@ -63,7 +63,7 @@ public final class RuleEvaluator {
      * results without details have exactly this evaluator's BREACHED and "since", but a judged proportion that is not
      * confidently past its threshold is left UNKNOWN without working out whether it is confidently inside it (OK). That second
      * bound is the costlier one for a healthy canary (the exact bound of a handful of events), and nothing reads it there: a
-     * report's rules are decided again by the full evaluator. With details its results are this evaluator's.
+     * report's rules are decided again by the full evaluator. With details its results are the full evaluator's.
      */
     public RuleEvaluator breachesOnly() {
         return new RuleEvaluator(settings, true);

@@ -271,8 +271,8 @@ public final class Wilson {
 
     /**
      * I_x(a, b) for whole {@code a, b ≥ 2} as a finite sum: with {@code m = a + b − 1} it is the chance that Binomial(m, x) is
-     * at least {@code a}, so it has {@code b} terms (the upper tail) or is 1 less {@code a} terms (the lower tail), whichever
-     * is shorter. Each term follows from the one before by a multiplication; only the first needs a logarithm and an
+     * at least {@code a}: the sum of the upper tail's {@code b} terms, or 1 less the sum of the lower tail's {@code a} terms,
+     * whichever is shorter. Each term follows from the one before by a multiplication; only the first needs a logarithm and an
      * exponential (taken in logs, so that {@code x^m} may underflow while the sum does not). The lower tail's complement is
      * accurate to about 1e-16 absolute, not relative: enough for the bounds, which compare it with α/2 (at least 1e-4); at
      * these sizes it is closer than commons-math's continued fraction (which is off by 1e-10 at I_1e-7(2, 4e7)). This is the
@@ -300,6 +300,9 @@ public final class Wilson {
             }
         }
         double tail = Math.exp(logFirst + logScale + Math.log(sum));
+        if (!Double.isFinite(tail)) {
+            return Beta.regularizedBeta(x, a, b); // a term overflowed (x within some 1e-200 of 0 or 1)
+        }
         return upper ? Math.min(1.0, tail) : Math.max(0.0, 1.0 - tail);
     }
 

@@ -57,6 +57,13 @@ class WilsonTest {
             }
         }
         assertThat(summed).isEqualTo(small.length * any.length * xs.length * 2);
+        // at the ends of (0, 1), where a term of the sum would overflow, the continued fraction answers
+        for (double x : new double[]{1e-300, 1 - 1e-16}) {
+            for (long[] ab : new long[][]{{40, 40}, {2, 40_000_000}, {40_000_000, 2}}) {
+                assertThat(Wilson.cdf(x, ab[0], ab[1])).as("I_%s(%s, %s)", x, ab[0], ab[1]).isCloseTo(
+                        org.apache.commons.math3.special.Beta.regularizedBeta(x, ab[0], ab[1]), within(1e-12));
+            }
+        }
         // and the inverse the exact bound solves for, against commons-math's solver
         for (long[] ab : new long[][]{{2, 999}, {5, 19_996}, {17, 40}, {40, 3}, {999, 2}, {19_996, 5}, {39, 1_000_000}}) {
             for (double p : new double[]{0.001, 0.025, 0.975, 0.999}) {
