@@ -108,7 +108,7 @@ measure() {
     log "$label: $CANARIES canaries, $SPREAD reports, $ROUNDS rounds of $SECONDS_PER_ROUND ticks after $WARMUP warm-up ticks (lock held)"
     local rc=0
     # shellcheck disable=SC2086 # GC_OPT and BENCH_JAVA_OPTS are lists of options
-    timeout "$MAX_SECONDS" java "-Xmx$HEAP" -Xms2g $GC_OPT $JAVA_OPTS_EXTRA -XX:+ExitOnOutOfMemoryError "-Dbench.code=$label" -cp "$(cat "$out/cp")" \
+    timeout "$MAX_SECONDS" java "-Xmx$HEAP" "-Xms$HEAP" -XX:+AlwaysPreTouch $GC_OPT $JAVA_OPTS_EXTRA -XX:+ExitOnOutOfMemoryError "-Dbench.code=$label" -cp "$(cat "$out/cp")" \
         dev.avalo.bench.health.TickBench --canaries "$CANARIES" --rounds "$ROUNDS" --seconds "$SECONDS_PER_ROUND" \
         --warmup "$WARMUP" --report-spread "$SPREAD" --out "$WORK/$label.jsonl" 2> >(grep -v 'filling windows' >&2) || rc=$?
     release_lock
@@ -148,7 +148,7 @@ measure_paired() {
     log "paired $label_a / $label_b in one JVM: $CANARIES canaries each, $SPREAD reports, $ROUNDS rounds of $SECONDS_PER_ROUND ticks after $WARMUP warm-up ticks (lock held)"
     local rc=0
     # shellcheck disable=SC2086 # GC_OPT and BENCH_JAVA_OPTS are lists of options
-    timeout "$MAX_SECONDS" java "-Xmx$HEAP" -Xms2g $GC_OPT $JAVA_OPTS_EXTRA -XX:+ExitOnOutOfMemoryError -cp "$WORK/paired" \
+    timeout "$MAX_SECONDS" java "-Xmx$HEAP" "-Xms$HEAP" -XX:+AlwaysPreTouch $GC_OPT $JAVA_OPTS_EXTRA -XX:+ExitOnOutOfMemoryError -cp "$WORK/paired" \
         dev.avalo.bench.health.PairedBench --a "$(cat "$a/cp")" --b "$(cat "$b/cp")" --label-a "$label_a" --label-b "$label_b" \
         --canaries "$CANARIES" --rounds "$ROUNDS" --seconds "$SECONDS_PER_ROUND" --warmup "$WARMUP" --report-spread "$SPREAD" \
         --out "$WORK/paired.jsonl" 2> >(grep -v 'filling windows' >&2) || rc=$?
