@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Two versions of the health-scorer's engine in one JVM, fed the same simulated fleet and ticked one right after the other
@@ -155,35 +157,22 @@ public final class PairedBench {
     }
 
     public static void main(String[] args) throws Exception {
-        String cpA = null;
-        String cpB = null;
-        String labelA = "a";
-        String labelB = "b";
-        int canaries = 4000;
-        int rounds = 3;
-        int measured = 30;
-        int warmup = 120;
-        boolean sync = true;
-        Path out = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--a" -> cpA = args[++i];
-                case "--b" -> cpB = args[++i];
-                case "--label-a" -> labelA = args[++i];
-                case "--label-b" -> labelB = args[++i];
-                case "--canaries" -> canaries = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--seconds" -> measured = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--report-spread" -> sync = switch (args[++i]) {
-                    case "synchronized" -> true;
-                    case "staggered" -> false;
-                    default -> throw new IllegalArgumentException("--report-spread staggered|synchronized");
-                };
-                case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-            }
-        }
+        Map<String, String> own = new HashMap<>();
+        own.put("--a", null);
+        own.put("--b", null);
+        own.put("--label-a", "a");
+        own.put("--label-b", "b");
+        Rounds.Options options = Rounds.Options.parse(args, new Rounds.Options(4000, 3, 30, 120, true, null), own);
+        String cpA = own.get("--a");
+        String cpB = own.get("--b");
+        String labelA = own.get("--label-a");
+        String labelB = own.get("--label-b");
+        int canaries = options.canaries();
+        int rounds = options.rounds();
+        int measured = options.measured();
+        int warmup = options.warmup();
+        boolean sync = options.synchronizedStarts();
+        Path out = options.out();
         if (cpA == null || cpB == null) {
             throw new IllegalArgumentException("--a CLASSPATH and --b CLASSPATH are required");
         }

@@ -290,28 +290,13 @@ public final class TickBench {
     }
 
     public static void main(String[] args) throws IOException {
-        int canaries = 10_000;
-        int rounds = 3;
-        int measured = 60;
-        int warmup = 60;
-        boolean sync = false;
-        Path out = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--canaries" -> canaries = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--seconds" -> measured = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--report-spread" -> sync = switch (args[++i]) {
-                    case "synchronized" -> true;
-                    case "staggered" -> false;
-                    default -> throw new IllegalArgumentException("--report-spread staggered|synchronized");
-                };
-                case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: --canaries N --rounds R --seconds S --warmup W --report-spread staggered|synchronized --out FILE");
-            }
-        }
+        Rounds.Options options = Rounds.Options.parse(args, new Rounds.Options(10_000, 3, 60, 60, false, null), Map.of());
+        int canaries = options.canaries();
+        int rounds = options.rounds();
+        int measured = options.measured();
+        int warmup = options.warmup();
+        boolean sync = options.synchronizedStarts();
+        Path out = options.out();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory

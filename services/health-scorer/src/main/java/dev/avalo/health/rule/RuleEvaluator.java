@@ -216,33 +216,31 @@ public final class RuleEvaluator {
         if (n == 0) {
             return Status.UNKNOWN;
         }
-        if (breachesOnly) {
-            boolean breached = switch (op) {
-                case GT -> wilson.lowerPast(k, n, limit, true);
-                case GE -> wilson.lowerPast(k, n, limit, false);
-                case LT -> wilson.upperBefore(k, n, limit, true);
-                case LE -> wilson.upperBefore(k, n, limit, false);
-                case EQ -> (double) k / n == limit;
-                case NE -> (double) k / n != limit;
-            };
-            return breached ? Status.BREACHED : op == Comparator.EQ || op == Comparator.NE ? Status.OK : Status.UNKNOWN;
-        }
-        return switch (op) {
-            case GT -> wilson.lowerPast(k, n, limit, true)
-                    ? Status.BREACHED
-                    : wilson.upperBefore(k, n, limit, false) ? Status.OK : Status.UNKNOWN;
-            case GE -> wilson.lowerPast(k, n, limit, false)
-                    ? Status.BREACHED
-                    : wilson.upperBefore(k, n, limit, true) ? Status.OK : Status.UNKNOWN;
-            case LT -> wilson.upperBefore(k, n, limit, true)
-                    ? Status.BREACHED
-                    : wilson.lowerPast(k, n, limit, false) ? Status.OK : Status.UNKNOWN;
-            case LE -> wilson.upperBefore(k, n, limit, false)
-                    ? Status.BREACHED
-                    : wilson.lowerPast(k, n, limit, true) ? Status.OK : Status.UNKNOWN;
-            case EQ -> (double) k / n == limit ? Status.BREACHED : Status.OK;
-            case NE -> (double) k / n != limit ? Status.BREACHED : Status.OK;
+        boolean breached = switch (op) {
+            case GT -> wilson.lowerPast(k, n, limit, true);
+            case GE -> wilson.lowerPast(k, n, limit, false);
+            case LT -> wilson.upperBefore(k, n, limit, true);
+            case LE -> wilson.upperBefore(k, n, limit, false);
+            case EQ -> (double) k / n == limit;
+            case NE -> (double) k / n != limit;
         };
+        if (breached) {
+            return Status.BREACHED;
+        }
+        if (op == Comparator.EQ || op == Comparator.NE) {
+            return Status.OK;
+        }
+        if (breachesOnly) {
+            return Status.UNKNOWN;
+        }
+        // confidently on the good side: the other bound, inside the threshold
+        boolean ok = switch (op) {
+            case GT -> wilson.upperBefore(k, n, limit, false);
+            case GE -> wilson.upperBefore(k, n, limit, true);
+            case LT -> wilson.lowerPast(k, n, limit, false);
+            default -> wilson.lowerPast(k, n, limit, true); // LE
+        };
+        return ok ? Status.OK : Status.UNKNOWN;
     }
 
     private RuleResult proportion(RuleDefinition rule, Metric m, Comparator op, double threshold, int seconds,

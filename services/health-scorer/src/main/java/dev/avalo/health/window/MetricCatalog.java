@@ -39,8 +39,6 @@ public final class MetricCatalog {
     }
 
     private static final Map<String, Metric> ALL = new LinkedHashMap<>();
-    /** Each metric's position in {@link #ALL}: a small number windows index their per-metric tables with. */
-    private static final Map<String, Integer> INDEX = new java.util.HashMap<>();
 
     static {
         counter("requests", false);
@@ -84,29 +82,30 @@ public final class MetricCatalog {
         rate("ai_moderation_success_rate", true, "ai_moderation_success", "ai_moderation_requests", false);
     }
 
-    /** {@link #index}'s table: a power of two at least four times the catalog, so that probes are short. */
+    /**
+     * {@link #index}'s table of each name's position in {@link #ALL} (a small number windows index their per-metric tables
+     * with): a power of two at least four times the catalog, so that probes are short.
+     */
     private static final int SLOT_MASK;
     private static final String[] SLOT_NAMES;
     private static final int[] SLOT_HASHES;
     private static final int[] SLOT_INDEX;
 
     static {
-        for (String name : ALL.keySet()) {
-            INDEX.put(name, INDEX.size());
-        }
         int slots = Integer.highestOneBit(ALL.size() * 4 - 1) << 1;
         SLOT_MASK = slots - 1;
         SLOT_NAMES = new String[slots];
         SLOT_HASHES = new int[slots];
         SLOT_INDEX = new int[slots];
-        for (Map.Entry<String, Integer> e : INDEX.entrySet()) {
-            int s = e.getKey().hashCode() & SLOT_MASK;
+        int position = 0;
+        for (String name : ALL.keySet()) {
+            int s = name.hashCode() & SLOT_MASK;
             while (SLOT_NAMES[s] != null) {
                 s = (s + 1) & SLOT_MASK;
             }
-            SLOT_NAMES[s] = e.getKey();
-            SLOT_HASHES[s] = e.getKey().hashCode();
-            SLOT_INDEX[s] = e.getValue();
+            SLOT_NAMES[s] = name;
+            SLOT_HASHES[s] = name.hashCode();
+            SLOT_INDEX[s] = position++;
         }
     }
 
@@ -115,7 +114,7 @@ public final class MetricCatalog {
 
     /** How many metrics the catalog has: the bound of {@link #index}. */
     static int size() {
-        return INDEX.size();
+        return ALL.size();
     }
 
     /**
