@@ -188,13 +188,13 @@ public final class Aggregate {
         this.userSum += users;
     }
 
-    /** Adds latency buckets ({@link SparseLatency} pairs); only when this aggregate merges latency. */
-    void addLatency(long[] pairs) {
-        if (!withLatency || pairs == null || pairs.length == 0) {
+    /** Adds the {@link SparseLatency} bucket list at {@code b[at]}; only when this aggregate merges latency. */
+    void addLatency(long[] b, int at) {
+        if (!withLatency || SparseLatency.length(b, at) == 0) {
             return;
         }
         ownLatency();
-        SparseLatency.addTo(pairs, latency, 1);
+        SparseLatency.addTo(b, at, latency, 1);
     }
 
     /** Adds a dense histogram's counts (same precision). */

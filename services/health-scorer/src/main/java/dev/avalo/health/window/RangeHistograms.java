@@ -35,12 +35,13 @@ final class RangeHistograms {
     }
 
     /**
-     * The second {@code epochSecond} gained ({@code sign} 1) or lost (-1) the buckets {@code pairs} ({@link SparseLatency}).
+     * The second {@code epochSecond} gained ({@code sign} 1) or lost (-1) the {@link SparseLatency} bucket list at
+     * {@code b[at]}.
      */
-    void changed(long epochSecond, long[] pairs, int sign) {
+    void changed(long epochSecond, long[] b, int at, int sign) {
         for (Range r : ranges) {
             if (r != null && epochSecond >= r.from && epochSecond < r.to) {
-                SparseLatency.addTo(pairs, r.histogram, sign);
+                SparseLatency.addTo(b, at, r.histogram, sign);
             }
         }
     }

@@ -15,7 +15,8 @@ import org.HdrHistogram.Histogram;
  * <p>
  * Laid out for the every-second evaluation of thousands of canaries: the ring is a set of columns (one primitive array per
  * figure, indexed by slot) rather than an object per second, so a rule's sum over minutes is a tight loop without lookups or
- * allocation. Latencies are kept per second as their non-empty buckets ({@link SparseLatency}), and incrementally:
+ * allocation. Latencies are kept per second as their non-empty buckets ({@link SparseLatency}), all of a window's seconds in
+ * one array ({@link LatencyArena}), and incrementally:
  * <ul>
  * <li>cumulative sums per block of {@value #BLOCK} seconds of the per-second quantities that rules sum over minutes (requests,
  * errors, timed requests, requests slower than each latency threshold a rule uses, a rate's capped numerator and its
@@ -46,8 +47,8 @@ public final class RevisionWindow {
     private final long[] users;
     private final long[] timed;
     private final int[] routerSamples;
-    /** Per slot: {@link SparseLatency} pairs, or null. */
-    private final long[][] latency;
+    /** Per slot: its second's latency buckets. */
+    private final LatencyArena latency;
     private final List<CustomColumn> customColumns = new ArrayList<>();
     /**
      * The hashes of {@link #customColumns}' names, by index: {@link #custom(String)} scans them (one or two cache lines)
@@ -325,7 +326,7 @@ public final class RevisionWindow {
 
         @Override
         long at(int i) {
-            return SparseLatency.countAbove(latency[i], micros);
+            return latency.countAbove(i, micros);
         }
     }
 
@@ -462,7 +463,7 @@ public final class RevisionWindow {
         this.users = new long[len];
         this.timed = new long[len];
         this.routerSamples = new int[len];
-        this.latency = new long[len][];
+        this.latency = new LatencyArena(len);
         this.requestsSum = fixed(new RawSum(requests));
         this.errorsSum = fixed(new RawSum(errors));
         this.s5xxSum = fixed(new RawSum(s5xx));
@@ -631,12 +632,12 @@ public final class RevisionWindow {
         this.connections[i] += connections;
         this.users[i] += users;
         routerSamples[i]++;
-        long[] pairs = null;
+        long[] buckets = null;
         if (latency != null && latency.getTotalCount() > 0) {
-            pairs = SparseLatency.of(latency);
-            this.latency[i] = SparseLatency.merge(this.latency[i], pairs);
-            this.timed[i] += SparseLatency.total(pairs);
-            ranges.changed(epochSecond, pairs, 1);
+            buckets = SparseLatency.of(latency);
+            this.latency.add(i, buckets, 0);
+            this.timed[i] += SparseLatency.total(buckets, 0);
+            ranges.changed(epochSecond, buckets, 0, 1);
         }
         afterChange(i, epochSecond);
         if (epochSecond >= cumulativeSince) {
@@ -645,7 +646,9 @@ public final class RevisionWindow {
             } else {
                 running.addRouterFigures(requests, errors, s5xx, connections, users);
             }
-            running.addLatency(pairs);
+            if (buckets != null) {
+                running.addLatency(buckets, 0);
+            }
         }
         firstRouterSecond = Math.min(firstRouterSecond, epochSecond);
         return true;
@@ -746,10 +749,7 @@ public final class RevisionWindow {
     /** Forgets the second {@code held} of slot {@code i} (the running total keeps it). */
     private void evict(int i, long held) {
         // the summed columns need nothing: a second taken over is older than the span of their cumulative sums
-        long[] pairs = latency[i];
-        if (pairs != null) {
-            ranges.changed(held, pairs, -1);
-        }
+        latency.addTo(i, ranges, held, -1);
         requests[i] = 0;
         errors[i] = 0;
         s5xx[i] = 0;
@@ -757,7 +757,7 @@ public final class RevisionWindow {
         users[i] = 0;
         timed[i] = 0;
         routerSamples[i] = 0;
-        latency[i] = null;
+        latency.clear(i);
     }
 
     private static int kindCode(MetricKind kind) {
@@ -865,7 +865,7 @@ public final class RevisionWindow {
 
     /** Requests slower than {@code micros} in slot {@code i}'s second. */
     public long aboveAt(long micros, int i) {
-        return SparseLatency.countAbove(latency[i], micros);
+        return latency.countAbove(i, micros);
     }
 
     /**
@@ -884,7 +884,7 @@ public final class RevisionWindow {
         for (long t = start(from, to); t < to; t++) {
             int i = ring(t);
             if (sec[i] == t) {
-                sum += SparseLatency.countAbove(latency[i], micros);
+                sum += latency.countAbove(i, micros);
             }
         }
         return sum;
@@ -1081,7 +1081,7 @@ public final class RevisionWindow {
         for (long t = from; t < to; t++) {
             int i = ring(t);
             if (sec[i] == t) {
-                SparseLatency.addTo(latency[i], h, sign);
+                latency.addTo(i, h, sign);
             }
         }
     }
@@ -1322,7 +1322,7 @@ public final class RevisionWindow {
 
         @Override
         public long countAbove(long micros) {
-            return SparseLatency.countAbove(latency[i], micros);
+            return latency.countAbove(i, micros);
         }
 
         @Override
@@ -1354,7 +1354,7 @@ public final class RevisionWindow {
             if (sec[i] != Long.MIN_VALUE && sec[i] >= epochSecond) {
                 if (routerSamples[i] > 0) {
                     running.addRouterSecond(requests[i], errors[i], s5xx[i], connections[i], users[i]);
-                    running.addLatency(latency[i]);
+                    latency.addTo(i, running);
                 }
                 for (CustomColumn c : customColumns) {
                     int k = c.kind(i);

@@ -1,5 +1,7 @@
 package dev.avalo.health.window;
 
+import java.util.Arrays;
+
 import org.HdrHistogram.Histogram;
 
 /**
@@ -8,72 +10,108 @@ import org.HdrHistogram.Histogram;
  * routers' histograms would have filled. A dense HdrHistogram at 2 significant digits is some 14 KB whatever it holds; a second
  * of a canary's requests touches a few dozen buckets.
  * <p>
- * Stored packed, one {@code long} per bucket ({@code value << 24 | count}), when every value is below 2^39 µs (six days) and
- * every count below 2^24; otherwise "wide": {@code [-1, value0, count0, value1, count1, …]}.
+ * A <em>bucket list</em> is a run of longs inside a larger array, addressed by the index of its header: the header
+ * ({@code slot << 32 | wide << 31 | length}) says how many longs follow and how; the slot is the owner's business
+ * ({@link LatencyArena}). The longs are packed, one per bucket ({@code value << 24 | count}), when every value is below 2^39 µs
+ * (six days) and every count below 2^24; otherwise "wide": {@code value0, count0, value1, count1, …}.
  */
 final class SparseLatency {
 
     /** Bucket arithmetic of the scorer's precision (read-only use). */
     private static final Histogram PRECISION = Histograms.create();
 
-    private static final long WIDE = -1L;
+    static final long WIDE = 1L << 31;
+    static final long LENGTH_MASK = WIDE - 1;
     private static final int COUNT_BITS = 24;
     private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     private static final long MAX_PACKED_VALUE = (1L << (63 - COUNT_BITS)) - 1;
 
+    /**
+     * Per thread: the pairs being collected or merged (never kept) and the two bucket lists this class hands out, each valid
+     * until the next call of the same method on the same thread.
+     */
+    private static final class Scratch {
+        long[] pairs = new long[256];
+        long[] of = new long[129];
+        long[] merged = new long[129];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private SparseLatency() {
     }
 
-    private static boolean wide(long[] p) {
-        return p.length > 0 && p[0] == WIDE;
+    /** The longs following the header at {@code at}. */
+    static int length(long[] b, int at) {
+        return (int) (b[at] & LENGTH_MASK);
     }
 
-    /** Buckets in {@code p}. */
-    static int size(long[] p) {
-        return wide(p) ? (p.length - 1) / 2 : p.length;
+    /** The longs of the bucket list at {@code at}, header included. */
+    static int span(long[] b, int at) {
+        return 1 + length(b, at);
+    }
+
+    private static boolean wide(long[] b, int at) {
+        return (b[at] & WIDE) != 0;
+    }
+
+    /** Buckets in the list at {@code at}. */
+    static int size(long[] b, int at) {
+        int n = length(b, at);
+        return wide(b, at) ? n / 2 : n;
     }
 
     /** The value of bucket {@code k}. */
-    static long value(long[] p, int k) {
-        return wide(p) ? p[1 + 2 * k] : p[k] >>> COUNT_BITS;
+    static long value(long[] b, int at, int k) {
+        return wide(b, at) ? b[at + 1 + 2 * k] : b[at + 1 + k] >>> COUNT_BITS;
     }
 
     /** The count of bucket {@code k}. */
-    static long count(long[] p, int k) {
-        return wide(p) ? p[2 + 2 * k] : p[k] & COUNT_MASK;
+    static long count(long[] b, int at, int k) {
+        return wide(b, at) ? b[at + 2 + 2 * k] : b[at + 1 + k] & COUNT_MASK;
     }
 
-    /** Packs {@code n} longs of pairs {@code [value, count, …]}. */
-    private static long[] pack(long[] pairs, int n) {
+    /**
+     * Packs {@code n} longs of pairs {@code [value, count, …]} into a bucket list at index 0 of {@code target} (grown when
+     * short); returns the array written.
+     */
+    private static long[] pack(long[] pairs, int n, long[] target) {
         boolean fits = true;
         for (int i = 0; i < n && fits; i += 2) {
             fits = pairs[i] >= 0 && pairs[i] <= MAX_PACKED_VALUE && pairs[i + 1] > 0 && pairs[i + 1] <= COUNT_MASK;
         }
+        int length = fits ? n / 2 : n;
+        long[] out = target.length >= 1 + length ? target : new long[Math.max(1 + length, 2 * target.length)];
         if (!fits) {
-            long[] w = new long[n + 1];
-            w[0] = WIDE;
-            System.arraycopy(pairs, 0, w, 1, n);
-            return w;
+            out[0] = WIDE | length;
+            System.arraycopy(pairs, 0, out, 1, n);
+            return out;
         }
-        long[] p = new long[n / 2];
+        out[0] = length;
         for (int i = 0; i < n; i += 2) {
-            p[i / 2] = pairs[i] << COUNT_BITS | pairs[i + 1];
+            out[1 + i / 2] = pairs[i] << COUNT_BITS | pairs[i + 1];
         }
-        return p;
+        return out;
     }
 
-    /** Per thread: the pairs being collected by {@link #of} (only the packed result is kept). */
-    private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[256]);
+    private static long[] room(Scratch s, int n) {
+        if (n > s.pairs.length) {
+            s.pairs = Arrays.copyOf(s.pairs, Math.max(n, 2 * s.pairs.length));
+        }
+        return s.pairs;
+    }
 
     /**
-     * The buckets of {@code h} at the scorer's precision. Each source bucket is mapped by its lowest value, as
+     * The buckets of {@code h} at the scorer's precision, as a bucket list at index 0 of the returned array: this thread's
+     * scratch, valid until its next call of {@code of}. Each source bucket is mapped by its lowest value, as
      * {@link Histogram#add} does for histograms of another precision. The source's buckets are read in order from its lowest
-     * recorded value until its total count is seen (what iterating its recorded values gives, without an object per step), into
-     * a per-thread buffer, so that the only allocation is the packed result.
+     * recorded value until its total count is seen (what iterating its recorded values gives, without an object per step):
+     * nothing is allocated once the scratch is large enough.
      */
     static long[] of(Histogram h) {
+        Scratch s = SCRATCH.get();
         long total = h.getTotalCount();
-        long[] pairs = SCRATCH.get();
+        long[] pairs = s.pairs;
         int n = 0;
         long lastBucket = Long.MIN_VALUE;
         long lowest = h.getMinNonZeroValue() == Long.MAX_VALUE ? 0 : h.lowestEquivalentValue(h.getMinNonZeroValue());
@@ -90,79 +128,80 @@ final class SparseLatency {
                 pairs[n - 1] += count;
                 continue;
             }
-            if (n + 2 > pairs.length) {
-                pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2);
-                SCRATCH.set(pairs);
-            }
+            pairs = room(s, n + 2);
             pairs[n++] = bucket;
             pairs[n++] = count;
             lastBucket = bucket;
         }
-        return pack(pairs, n);
+        s.of = pack(pairs, n, s.of);
+        return s.of;
     }
 
-    /** The union of two bucket arrays, counts of equal buckets summed. */
-    static long[] merge(long[] a, long[] b) {
-        if (a == null || a.length == 0) {
-            return b;
-        }
-        if (b == null || b.length == 0) {
-            return a;
-        }
-        int na = size(a);
-        int nb = size(b);
-        long[] out = new long[2 * (na + nb)];
+    /**
+     * The union of the bucket lists at {@code a[atA]} and {@code b[atB]}, counts of equal buckets summed, as a bucket list at
+     * index 0 of the returned array: this thread's scratch, valid until its next call of {@code merge} (so a list from
+     * {@link #of} may be merged).
+     */
+    static long[] merge(long[] a, int atA, long[] b, int atB) {
+        Scratch s = SCRATCH.get();
+        int na = size(a, atA);
+        int nb = size(b, atB);
+        long[] out = room(s, 2 * (na + nb));
         int i = 0;
         int j = 0;
         int n = 0;
         while (i < na || j < nb) {
-            long va = i < na ? value(a, i) : Long.MAX_VALUE;
-            long vb = j < nb ? value(b, j) : Long.MAX_VALUE;
+            long va = i < na ? value(a, atA, i) : Long.MAX_VALUE;
+            long vb = j < nb ? value(b, atB, j) : Long.MAX_VALUE;
             if (j >= nb || (i < na && va < vb)) {
                 out[n++] = va;
-                out[n++] = count(a, i++);
+                out[n++] = count(a, atA, i++);
             } else if (i >= na || vb < va) {
                 out[n++] = vb;
-                out[n++] = count(b, j++);
+                out[n++] = count(b, atB, j++);
             } else {
                 out[n++] = va;
-                out[n++] = count(a, i++) + count(b, j++);
+                out[n++] = count(a, atA, i++) + count(b, atB, j++);
             }
         }
-        return pack(out, n);
+        s.merged = pack(out, n, s.merged);
+        return s.merged;
     }
 
     /** Total count. */
-    static long total(long[] p) {
+    static long total(long[] b, int at) {
         long total = 0;
-        if (p != null) {
-            for (int k = 0, n = size(p); k < n; k++) {
-                total += count(p, k);
-            }
+        for (int k = 0, n = size(b, at); k < n; k++) {
+            total += count(b, at, k);
         }
         return total;
     }
 
     /** Values in buckets above the one holding {@code value}: what a dense histogram of this precision answers. */
-    static long countAbove(long[] p, long value) {
-        if (p == null) {
-            return 0;
-        }
+    static long countAbove(long[] b, int at, long value) {
         long bucketTop = PRECISION.highestEquivalentValue(value);
         long above = 0;
-        for (int k = size(p) - 1; k >= 0 && value(p, k) > bucketTop; k--) {
-            above += count(p, k);
+        if (!wide(b, at)) {
+            // the packed case, read directly: this is the hot path of the latency-threshold sums
+            for (int k = at + length(b, at); k > at; k--) {
+                long p = b[k];
+                if (p >>> COUNT_BITS <= bucketTop) {
+                    break;
+                }
+                above += p & COUNT_MASK;
+            }
+            return above;
+        }
+        for (int k = size(b, at) - 1; k >= 0 && value(b, at, k) > bucketTop; k--) {
+            above += count(b, at, k);
         }
         return above;
     }
 
     /** Adds the buckets to {@code target} ({@code sign} −1 removes them again). */
-    static void addTo(long[] p, Histogram target, int sign) {
-        if (p == null) {
-            return;
-        }
-        for (int k = 0, n = size(p); k < n; k++) {
-            target.recordValueWithCount(value(p, k), sign * count(p, k));
+    static void addTo(long[] b, int at, Histogram target, int sign) {
+        for (int k = 0, n = size(b, at); k < n; k++) {
+            target.recordValueWithCount(value(b, at, k), sign * count(b, at, k));
         }
     }
 }
