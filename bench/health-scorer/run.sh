@@ -14,16 +14,22 @@
 #                    second (PairedBench.java), instead of one JVM after the other; judges a change by the per-second ratio
 #          --skip-build
 # Takes /work/.bench-lock (BENCH_LOCK to override) around each measured JVM and always removes it; each JVM is stopped after
-# BENCH_MAX_SECONDS (590). BENCH_JAVA_OPTS adds JVM options (e.g. another collector; recorded with the command). Writes results/<date>-<code>.jsonl (one line per round) and regenerates RESULTS.md (report.py).
+# BENCH_MAX_SECONDS (590). The collector and its settings are the scorer image's (GC_CONTAINER_OPTIONS in
+# services/health-scorer/src/main/docker/Dockerfile.jvm, recorded as "gc" with each round). BENCH_JAVA_OPTS adds JVM
+# options (e.g. another collector, which then replaces those; recorded with the command). Writes results/<date>-<code>.jsonl (one line per round) and regenerates RESULTS.md (report.py).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH="$ROOT/bench/health-scorer"
 ARGS="$*"
 JAVA_OPTS_EXTRA="${BENCH_JAVA_OPTS:-}"
+# the collector and its settings the scorer's image ships with (GC_CONTAINER_OPTIONS of its Dockerfile.jvm), unless
+# BENCH_JAVA_OPTS chooses a collector
+SCORER_GC="$(sed -n 's/^ENV GC_CONTAINER_OPTIONS="\(.*\)"$/\1/p' "$ROOT/services/health-scorer/src/main/docker/Dockerfile.jvm")"
+[[ -n "$SCORER_GC" ]] || { echo "$0: no GC_CONTAINER_OPTIONS line in services/health-scorer/src/main/docker/Dockerfile.jvm" >&2; exit 2; }
 case "$JAVA_OPTS_EXTRA" in
     *-XX:+Use*GC*) GC_OPT="" ;; # the options choose the collector
-    *) GC_OPT="-XX:+UseG1GC" ;;
+    *) GC_OPT="$SCORER_GC" ;;
 esac
 CANARIES=10000
 ROUNDS=3
@@ -121,16 +127,16 @@ record() {
     local src="$1" result="$2" label="$3"
     if [[ -s "$src" ]]; then
         python3 - "$src" "$result" "${JAVA_OPTS_EXTRA:+BENCH_JAVA_OPTS='$JAVA_OPTS_EXTRA' }bench/health-scorer/run.sh${ARGS:+ $ARGS}" "$(git -C "$ROOT" rev-parse --short HEAD)" \
-            "$(git -C "$ROOT" status --porcelain -- services/health-scorer bench/health-scorer | wc -l)" "$label" <<'PY'
+            "$(git -C "$ROOT" status --porcelain -- services/health-scorer bench/health-scorer | wc -l)" "$label" "$GC_OPT" <<'PY'
 import json, os, platform, subprocess, sys
-src, dst, command, commit, dirty, label = sys.argv[1:7]
+src, dst, command, commit, dirty, label, gc = sys.argv[1:8]
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 load = open("/proc/loadavg").read().split()[:3]
 with open(dst, "a") as out:
     for line in open(src):
         r = json.loads(line)
-        r.update(command=command, commit=commit + ("" if dirty == "0" else "-dirty"), codeUnderTest=label,
+        r.update(command=command, commit=commit + ("" if dirty == "0" else "-dirty"), codeUnderTest=label, gc=gc,
                  cpus=os.cpu_count(), cpu=cpu, java=java, loadAverageAfter=load)
         out.write(json.dumps(r) + "\n")
 PY
