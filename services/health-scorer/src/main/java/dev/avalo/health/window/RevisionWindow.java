@@ -631,7 +631,7 @@ public final class RevisionWindow {
         this.connections[i] += connections;
         this.users[i] += users;
         routerSamples[i]++;
-        long[] buckets = null;
+        long[] buckets = null; // this thread's scratch (SparseLatency.of): read below before any other sample's
         if (latency != null && latency.getTotalCount() > 0) {
             buckets = SparseLatency.of(latency);
             this.latency.add(i, buckets, 0);
