@@ -43,6 +43,7 @@ public final class PairedBench {
     private final Object bench;
     private final MethodHandle ingest;
     private final MethodHandle tick;
+    private final MethodHandle publish;
 
     private PairedBench(String label, String classpath, int canaries, boolean sync) throws ReflectiveOperationException,
             MalformedURLException {
@@ -60,6 +61,7 @@ public final class PairedBench {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         this.ingest = lookup.findVirtual(type, "ingestSecond", MethodType.methodType(void.class, long.class)).bindTo(bench);
         this.tick = lookup.findVirtual(type, "tickAt", MethodType.methodType(long.class, long.class)).bindTo(bench);
+        this.publish = lookup.findVirtual(type, "publishLast", MethodType.methodType(void.class)).bindTo(bench);
         this.start = (long) type.getMethod("startSecond").invoke(null);
         this.firstTick = (long) type.getMethod("firstTickSecond").invoke(null);
         this.firstDeployment = (long) type.getMethod("firstDeploymentSecond").invoke(null);
@@ -83,6 +85,15 @@ public final class PairedBench {
             return (long) tick.invokeExact(t);
         } catch (Throwable e) {
             throw new IllegalStateException(label + ": tick at " + t + " failed", e);
+        }
+    }
+
+    /** What the service does with the last tick's reports after it (TickBench.publishLast; not timed). */
+    private void publish() {
+        try {
+            publish.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException(label + ": publishing failed", e);
         }
     }
 
@@ -192,6 +203,7 @@ public final class PairedBench {
                 p.ingest(t - 1);
                 if (t > firstDeployment && !sync) {
                     p.tick(t);
+                    p.publish();
                 }
             }
             if ((t - start) % 100 == 0) {
@@ -208,7 +220,9 @@ public final class PairedBench {
             }
             PairedBench first = (t & 1) == 0 ? a : b;
             first.tick(t);
+            first.publish();
             (first == a ? b : a).tick(t);
+            (first == a ? b : a).publish();
         }
         long heapFull = Rounds.heapAfterGc(memory);
         List<String> lines = new ArrayList<>();
@@ -230,6 +244,7 @@ public final class PairedBench {
                     long due = (runA ? a : b).tick(t);
                     s.nanos[k] = System.nanoTime() - t0;
                     s.cpu[k] = os.getProcessCpuTime() - c0;
+                    (runA ? a : b).publish();
                     s.reports[k] = due >>> 32;
                     s.breaching += due & 0xFFFF_FFFFL;
                 }

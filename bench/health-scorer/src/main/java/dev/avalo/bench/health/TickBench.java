@@ -42,6 +42,7 @@ import dev.avalo.health.window.MetricKind;
  * The health-scorer's clockwork under N live canaries: the production {@link HealthEngine} (built as the service's
  * DomainProducer builds it, with the default settings and the 16 default rules), fed one second of router samples (HdrHistogram
  * latencies) and pushed business metrics for every canary and stable, then ticked; only {@code engine.tick(now)} is timed.
+ * After each tick its reports are encoded and kept as the service keeps them ({@link #publish}, not timed).
  * <p>
  * Simulated time, no clock reads in the engine: each simulated second first ingests the second that just ended (not timed),
  * then ticks. Every tick runs every canary's rules; a canary's report (score, gates, rules) is due every 5 s after its first:
@@ -275,8 +276,31 @@ public final class TickBench {
      */
     public long tickAt(long t) {
         List<HealthReport> due = engine.tick(Instant.ofEpochSecond(t));
+        lastDue = due;
         long breaching = due.stream().filter(h -> !h.breaches().isEmpty()).count();
         return (long) due.size() << 32 | breaching;
+    }
+
+    /** The reports of the last {@link #tickAt}, for {@link #publishLast}. */
+    private List<HealthReport> lastDue = List.of();
+    /** Each service's latest report as its JSON, as the service keeps them ({@code LatestReports}). */
+    private final Map<String, byte[]> latest = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What the service's {@code Clockwork} does with a tick's reports right after it (not timed, as the tick is what is
+     * measured): each report encoded once and its JSON kept as its service's latest; the NATS publish itself is left out.
+     * Without it the bench would keep no report at all, while the service keeps 10,000 of them between collections.
+     */
+    void publish(List<HealthReport> due) {
+        for (HealthReport r : due) {
+            latest.put(r.service(), dev.avalo.contracts.Json.encode(r));
+        }
+    }
+
+    /** {@link #publish} of the last {@link #tickAt}'s reports. */
+    public void publishLast() {
+        publish(lastDue);
+        lastDue = List.of();
     }
 
     private static double ms(long nanos) {
@@ -314,7 +338,7 @@ public final class TickBench {
         for (; t < firstTick - warmup; t++) {
             bench.ingest(t - 1);
             if (t > T_DEPLOY && !sync) {
-                bench.engine.tick(Instant.ofEpochSecond(t));
+                bench.publish(bench.engine.tick(Instant.ofEpochSecond(t)));
             }
             if ((t - start) % 100 == 0) {
                 System.err.printf(Locale.ROOT, "bench: filling windows, second %d of %d%n", t - start,
@@ -329,7 +353,9 @@ public final class TickBench {
         for (; t < firstTick; t++) {
             bench.ingest(t - 1);
             long t0 = System.nanoTime();
-            int n = bench.engine.tick(Instant.ofEpochSecond(t)).size();
+            List<HealthReport> warm = bench.engine.tick(Instant.ofEpochSecond(t));
+            int n = warm.size();
+            bench.publish(warm);
             if (Double.isNaN(firstTickMs)) {
                 firstTickMs = (System.nanoTime() - t0) / 1e6;
                 firstTickReports = n;
@@ -359,6 +385,7 @@ public final class TickBench {
                 long took = System.nanoTime() - t0;
                 cpu.recordValue(Math.max(1, threads.getCurrentThreadCpuTime() - c0));
                 processCpu.recordValue(Math.max(1, os.getProcessCpuTime() - p0));
+                bench.publish(due);
                 if (System.getenv("BENCH_TRACE") != null) {
                     System.err.printf(Locale.ROOT, "tick %d: %d reports, %.1f ms%n", t, due.size(), took / 1e6);
                 }

@@ -37,7 +37,6 @@ import dev.avalo.contracts.DnsLabel;
 import dev.avalo.contracts.Json;
 import dev.avalo.contracts.Subjects;
 import dev.avalo.contracts.deployment.DeploymentEventData;
-import dev.avalo.contracts.health.HealthReport;
 import dev.avalo.contracts.metrics.CustomMetric;
 import dev.avalo.contracts.metrics.RouterMetricsSample;
 import dev.avalo.contracts.route.DesiredRoute;
@@ -336,15 +335,18 @@ public class HealthNats implements MetricsSource {
         }
     }
 
-    /** Publishes a report on {@code avalo.evt.health.<service>.<env>} (core NATS), with a unique message id header. */
-    public void publish(HealthReport report) {
+    /**
+     * Publishes a report, {@code json} (a {@code HealthReport}, encoded), on {@code avalo.evt.health.<service>.<env>} (core
+     * NATS), with a unique message id header.
+     */
+    public void publish(String service, String environment, byte[] json) {
         Connection c = connection;
         if (c == null) {
             return;
         }
         io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers();
         headers.add("Nats-Msg-Id", NUID.nextGlobal());
-        c.publish(subjects.health(report.service(), report.environment()), headers, Json.encode(report));
+        c.publish(subjects.health(service, environment), headers, json);
     }
 
     @Override

@@ -10,8 +10,10 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
+import dev.avalo.contracts.Json;
 import dev.avalo.contracts.health.HealthReport;
 import dev.avalo.health.nats.HealthNats;
+import dev.avalo.health.report.LatestReports;
 import dev.avalo.health.report.ScoreGauges;
 import dev.avalo.health.rule.RuleStore;
 
@@ -24,9 +26,12 @@ public class Clockwork {
     private final ScoreGauges gauges;
     private final Clock clock;
     private final RuleStore ruleStore;
+    private final LatestReports latest;
 
-    public Clockwork(HealthEngine engine, HealthNats nats, ScoreGauges gauges, Clock clock, RuleStore ruleStore) {
+    public Clockwork(HealthEngine engine, HealthNats nats, ScoreGauges gauges, Clock clock, RuleStore ruleStore,
+            LatestReports latest) {
         this.engine = engine;
+        this.latest = latest;
         this.nats = nats;
         this.gauges = gauges;
         this.clock = clock;
@@ -47,11 +52,16 @@ public class Clockwork {
         }
     }
 
-    /** One tick at the clock's current time; returns the reports it published. */
+    /**
+     * One tick at the clock's current time; returns the reports it published. Each is encoded once: the JSON is published and
+     * kept as the service's latest report ({@link LatestReports}), and the report object is dropped.
+     */
     public List<HealthReport> tick() {
         List<HealthReport> reports = engine.tick(clock.instant());
         for (HealthReport r : reports) {
-            nats.publish(r);
+            byte[] json = Json.encode(r);
+            nats.publish(r.service(), r.environment(), json);
+            latest.put(r.service(), r.environment(), json);
             gauges.record(r);
         }
         return reports;

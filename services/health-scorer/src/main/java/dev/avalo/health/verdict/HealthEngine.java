@@ -66,7 +66,6 @@ public final class HealthEngine {
         boolean fromRouteOnly;
         Instant lastEvent;
         long lastReport = Long.MIN_VALUE;
-        HealthReport latest;
 
         State(ServiceWindows windows) {
             this.windows = windows;
@@ -290,25 +289,13 @@ public final class HealthEngine {
             }
             if (assess) {
                 Assessment a = st.assessor.assess(st.windows, c, ruleSet, view, now);
-                st.latest = Reports.toWire(a, settings.confidence());
+                report = Reports.toWire(a, settings.confidence());
                 // the next report is due an interval after this one (a first report's phase is moved once the tick is done)
                 st.lastReport = nowSecond;
-                report = st.latest;
             }
         }
         st.windows.evictIdle(nowSecond, c == null ? null : c.canaryRevision(), c == null ? null : c.stableRevision());
         return report;
-    }
-
-    /** The latest report for a service in an environment. */
-    public Optional<HealthReport> latest(String service, String environment) {
-        State st = existing(service, environment);
-        if (st == null) {
-            return Optional.empty();
-        }
-        synchronized (st) {
-            return Optional.ofNullable(st.latest);
-        }
     }
 
     /** The newest second with data for a revision, or {@link Long#MIN_VALUE}: shows how far ingestion has got. */
