@@ -356,6 +356,29 @@ class DefaultRulesTest {
                 .satisfies(b -> assertThat(b.since()).isEqualTo(Instant.ofEpochSecond(T0 + 20)));
     }
     @Test
+    void aBreachThatEndsAndComesBackIsANewBreachWithItsOwnSince() {
+        for (long t = T0; t < T0 + 650; t++) {
+            boolean fault = t < T0 + 250 || t >= T0 + 450; // 50 % errors, then 200 s healthy, then errors again
+            Traffic.second(w, CANARY, t, 200, fault ? 100 : 0, 40);
+        }
+        RuleBook book = new RuleBook(evaluator);
+        var rule = java.util.List.of(rules.get("error-rate-3m"));
+        java.util.List<Long> fresh = new java.util.ArrayList<>();
+        RuleBook.Round last = null;
+        for (long t = T0 + 200; t < T0 + 650; t++) {
+            last = book.evaluate(rule, new EvaluationContext(w, CANARY, STABLE, 0.1, null, t), false);
+            if (!last.newBreaches().isEmpty()) {
+                fresh.add(t);
+            }
+        }
+        assertThat(fresh).as("breached at once, cleared in the healthy gap, breached again").hasSize(2);
+        assertThat(fresh.get(1)).isGreaterThan(T0 + 450);
+        assertThat(last.breaches()).singleElement()
+                .satisfies(b -> assertThat(b.since()).as("the second episode's start, not the first's")
+                        .isAfter(Instant.ofEpochSecond(T0 + 400)));
+    }
+
+    @Test
     void aDescribedRoundDescribesTheBreachesTheEverySecondCheckFinds() {
         errorEpisode(0, 650, 100); // 50 % errors, all 5xx: the error rules breach, the latency rule holds
         var ids = java.util.List.of("error-rate-3m", "http-5xx-5m", "latency-p95-5m");
