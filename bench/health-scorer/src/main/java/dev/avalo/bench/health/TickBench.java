@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 
 import org.HdrHistogram.Histogram;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.avalo.contracts.deployment.DeploymentView;
 import dev.avalo.contracts.deployment.StageView;
 import dev.avalo.contracts.health.HealthReport;
@@ -23,6 +25,8 @@ import dev.avalo.contracts.metrics.RouterMetricsSample;
 import dev.avalo.contracts.metrics.StatusCounts;
 import dev.avalo.health.gate.GateSettings;
 import dev.avalo.health.gate.StageGates;
+import dev.avalo.health.report.LatestReports;
+import dev.avalo.health.report.ScoreGauges;
 import dev.avalo.health.rule.RuleEvaluator;
 import dev.avalo.health.rule.RuleParser;
 import dev.avalo.health.rule.RuleRegistry;
@@ -283,17 +287,21 @@ public final class TickBench {
 
     /** The reports of the last {@link #tickAt}, for {@link #publishLast}. */
     private List<HealthReport> lastDue = List.of();
-    /** Each service's latest report as its JSON, as the service keeps them ({@code LatestReports}). */
-    private final Map<String, byte[]> latest = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each service's latest report as its JSON, and its gauges' figures: the service's own classes, as its Clockwork uses them. */
+    private final LatestReports latest = new LatestReports();
+    private final ScoreGauges gauges = new ScoreGauges(new SimpleMeterRegistry());
 
     /**
      * What the service's {@code Clockwork} does with a tick's reports right after it (not timed, as the tick is what is
-     * measured): each report encoded once and its JSON kept as its service's latest; the NATS publish itself is left out.
-     * Without it the bench would keep no report at all, while the service keeps 10,000 of them between collections.
+     * measured): each report encoded once, its JSON kept as its service's latest and its figures as its gauges'; the NATS
+     * publish itself is left out. Without it the bench would keep nothing of the reports, while the service keeps 10,000 of
+     * them between collections. (A {@code --ref} older than {@code a4ec8c7} has no {@code LatestReports}: the driver does not
+     * compile against it.)
      */
     void publish(List<HealthReport> due) {
         for (HealthReport r : due) {
-            latest.put(r.service(), dev.avalo.contracts.Json.encode(r));
+            latest.put(r.service(), r.environment(), dev.avalo.contracts.Json.encode(r));
+            gauges.record(r);
         }
     }
 
