@@ -14,10 +14,11 @@ import org.HdrHistogram.Histogram;
  * young collection copied them and scanned the cards of the 20,000 slot arrays pointing at them, and the old generation filled
  * with dead ones that only mixed collections reclaim. Here a second's buckets are primitive writes into an array that is
  * already old: no object, no reference store. The array is replaced only when it is full of live buckets (the window's traffic
- * grew, or a second kept by a quiet slot holds the reclaiming back), by one with room for a quarter more than the live buckets,
- * those compacted at its start: an append moves each long a bounded number of times over its life (about five while one quiet
- * slot keeps the tail back), and steady traffic, whose ring of seconds varies by much less than a quarter, keeps the same array
- * (room for half more cost some 0.4 GiB more heap at 10,000 canaries than a {@code long[]} per second).
+ * grew, or a second kept by a quiet slot holds the reclaiming back; the window frees the slots of the seconds it skips, so this
+ * is rare), by one with room for a quarter more than the live buckets, those compacted at its start: an append moves each long
+ * a bounded number of times over its life (about five while one quiet slot keeps the tail back), and steady traffic, whose ring
+ * of seconds varies by much less than a quarter, keeps the same array (room for half more cost some 0.4 GiB more heap at 10,000
+ * canaries than a {@code long[]} per second).
  */
 final class LatencyArena {
 

@@ -27,7 +27,9 @@ import org.HdrHistogram.Histogram;
  * ({@link RangeHistograms});</li>
  * <li>the running total since the stage start, counts and histogram, updated at ingestion.</li>
  * </ul>
- * Which seconds a range sees is exactly what a scan of the ring sees: the seconds of the range still held by their slot.
+ * Which seconds a range sees is exactly what a scan of the ring sees: the seconds of the range still held by their slot. The
+ * ring holds the seconds of {@code (newest − length, newest]}: a second leaves it when its slot is taken over or when a newer
+ * second moves the ring past it, whether or not any sample arrived for the seconds in between.
  */
 public final class RevisionWindow {
 
@@ -150,9 +152,10 @@ public final class RevisionWindow {
      * never evicted, so the difference of two cumulative sums over blocks inside that span is exactly the sum of their held
      * seconds: a range sum reads two of them, each corrected by at most {@code BLOCK / 2} seconds at its end of the range, and
      * the sum up to the range's end is kept for the next range with the same end (the rules of one tick share it). Seconds
-     * older than that span (still held, after a gap in the data) are summed second by second. A range sum therefore equals a
-     * scan of the held seconds. Pushed (double) values are kept only while every value is a whole number below 2^43, so that
-     * their sums are exact and equal to a scan's in any order; otherwise {@link #exact} turns false and callers scan.
+     * older than that span are summed second by second (none is held since a skipped second's slot is freed as the ring moves
+     * past it; the scan stays as the safe answer). A range sum therefore equals a scan of the held seconds. Pushed (double)
+     * values are kept only while every value is a whole number below 2^43, so that their sums are exact and equal to a scan's
+     * in any order; otherwise {@link #exact} turns false and callers scan.
      */
     abstract class Summed {
         final long[] cum = new long[blocks];
@@ -226,8 +229,8 @@ public final class RevisionWindow {
 
         /**
          * The sum of the held seconds of {@code [from, to)}, as a scan of the ring sees them: the difference of the cumulative
-         * sums up to its two ends ({@link #prefix}); seconds older than the ring's span (still held after a gap in the data)
-         * one by one.
+         * sums up to its two ends ({@link #prefix}); seconds older than the ring's span (none is held now, see above) one by
+         * one.
          */
         final long sum(long from, long to) {
             long t = start(from, to);
@@ -731,6 +734,21 @@ public final class RevisionWindow {
         }
         sec[i] = epochSecond;
         if (epochSecond > newestSecond) {
+            if (newestSecond != Long.MIN_VALUE) {
+                // the seconds skipped (no sample arrived for them) leave the ring too: the seconds their slots still hold are
+                // now older than it holds, and are forgotten as a taken-over slot's is. Kept, a quiet revision's (a canary at
+                // 1 % of a few requests a second has most seconds empty) held latency buckets a whole ring longer and kept
+                // the arena's tail back, so that it was compacted into a new array over and over (analysis.md, 2026-11-29
+                // evening). The rules never read them: their ranges end at the tick and are shorter than the ring
+                for (long s = Math.max(newestSecond + 1, epochSecond - len + 1); s < epochSecond; s++) {
+                    int j = ring(s);
+                    long stale = sec[j];
+                    if (stale != Long.MIN_VALUE) {
+                        evict(j, stale);
+                        sec[j] = Long.MIN_VALUE;
+                    }
+                }
+            }
             if (newestSecond != Long.MIN_VALUE && blockOf(epochSecond) != blockOf(newestSecond)) {
                 // the blocks the newest second moves over start from the sums so far
                 long from = blockOf(newestSecond);
@@ -968,6 +986,11 @@ public final class RevisionWindow {
     /** The newest second with any data, or {@link Long#MIN_VALUE}. */
     public long newestSecond() {
         return newestSecond;
+    }
+
+    /** Times the latency buckets' array was replaced (for tests). */
+    int latencyCompactions() {
+        return latency.compactions();
     }
 
     /**

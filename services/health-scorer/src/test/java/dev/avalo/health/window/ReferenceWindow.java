@@ -11,8 +11,9 @@ import org.HdrHistogram.Histogram;
  * {@link RevisionWindow} answers exactly the same. Test only.
  * <p>
  * One revision's one-second buckets in a ring covering the last {@code retentionSeconds}, plus a running total since a chosen
- * moment (the stage start) that survives the ring: a bucket's figures move into the total when the ring reuses its slot. Not
- * thread-safe; the owner serialises access (one service's windows are touched by one thread at a time).
+ * moment (the stage start) that survives the ring: a bucket's figures move into the total when the ring reuses its slot, or
+ * when a newer second moves the ring past it (a slot whose seconds got no data is not reused, yet its second has left the
+ * ring). Not thread-safe; the owner serialises access (one service's windows are touched by one thread at a time).
  */
 public final class ReferenceWindow {
 
@@ -231,6 +232,19 @@ public final class ReferenceWindow {
             add(archived, s);
         }
         s.reset(epochSecond);
+        if (epochSecond > newestSecond && newestSecond != Long.MIN_VALUE) {
+            // the seconds skipped leave the ring: what their slots still hold is older than it holds, and is forgotten (into
+            // the running total) as a reused slot's is
+            for (long t = Math.max(newestSecond + 1, epochSecond - ring.length + 1); t < epochSecond; t++) {
+                ReferenceSecond stale = ring[index(t)];
+                if (stale.epochSecond != Long.MIN_VALUE) {
+                    if (stale.epochSecond >= cumulativeSince && !stale.isEmpty()) {
+                        add(archived, stale);
+                    }
+                    stale.reset(Long.MIN_VALUE);
+                }
+            }
+        }
         if (epochSecond > newestSecond) {
             // seconds older than a few seconds are settled: keep only their non-empty latency buckets
             long from = newestSecond == Long.MIN_VALUE

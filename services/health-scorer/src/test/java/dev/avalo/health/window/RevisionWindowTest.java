@@ -38,6 +38,28 @@ class RevisionWindowTest {
     }
 
     @Test
+    void aQuietRevisionsSkippedSecondsLeaveTheRingAndFreeTheirBuckets() {
+        // a canary at 1 % of a few requests a second: most seconds get no sample at all
+        int len = 60;
+        RevisionWindow w = new RevisionWindow("v2", len);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        long t = T0;
+        int afterFirstRing = -1;
+        for (int k = 0; k < 2_000; k++) {
+            t += 1 + random.nextInt(9);
+            w.addRouter(t, 1 + random.nextInt(3), 0, 0, latencies(1 + random.nextInt(3), 20 + random.nextInt(400)), 1, 1);
+            if (afterFirstRing < 0 && t - T0 > 2 * len) {
+                afterFirstRing = w.latencyCompactions();
+            }
+            // the ring holds exactly the seconds of (newest - len, newest]: older ones answer nothing, even where their slot
+            // was never reused
+            assertThat(w.aggregate(t - 2 * len, t - len + 1).routerSeconds()).isZero();
+        }
+        assertThat(w.latencyCompactions()).as("the arena keeps its array once the ring has filled")
+                .isLessThanOrEqualTo(afterFirstRing + 2);
+    }
+
+    @Test
     void pushedMetricsWhoseNamesShareAHashKeepTheirOwnColumns() {
         // "Aa" and "BB" have the same String.hashCode: a column is found by hash, then by name
         assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
