@@ -14,9 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Why bytes and not the report: at 10,000 live canaries some 10,000 reports are younger than the 5-s report interval at any
  * time, and each young collection copied every one of them, a graph of some hundred small objects (gates, sentences, boxed
  * figures), which was a third of each young pause ({@code bench/health-scorer/analysis.md}, 2026-11-29 16:40). Why copied into
- * a buffer per service that is rewritten in place, and not the published array itself: the arrays, some 60 MB at 10,000
- * canaries, were then the bulk of what every young collection copied, and storing each new one into the long-lived map dirtied
- * a card the collection scanned (analysis.md, 2026-11-29 evening). A buffer that has been tenured costs a collection nothing.
+ * a buffer per service that is rewritten in place, and not the published array itself: a kept array stays young for up to the
+ * report interval, so each young collection copies the ones still kept, and storing each new one into the long-lived map
+ * dirties a card the collection scans; a buffer that has been tenured costs a collection nothing (analysis.md, 2026-11-29
+ * evening).
  */
 @ApplicationScoped
 public class LatestReports {
