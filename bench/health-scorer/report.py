@@ -23,15 +23,17 @@ def fmt(v):
 
 def table(rounds):
     out = ["| round | rule ticks | rule tick p50 / p99 ms | report ticks | report tick p50 / p99 ms | all ticks p50 / p99 / max ms "
-           "| process CPU per tick p50 ms | reports (max in one tick) | heap after GC MiB |",
-           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| process CPU per tick p50 ms | reports (max in one tick) | heap after GC MiB | tick + publish p50 / p99 ms |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rounds:
         rule, rep, al = r["ruleTicks"], r["reportTicks"], r["all"]
-        out.append("| %d | %d | %s / %s | %d | %s / %s | %s / %s / %s | %s | %d (%d) | %s |" % (
+        tp = r.get("tickAndPublish")
+        out.append("| %d | %d | %s / %s | %d | %s / %s | %s / %s / %s | %s | %d (%d) | %s | %s |" % (
             r["round"], rule["count"], fmt(rule["p50Ms"]) if rule["count"] else "–", fmt(rule["p99Ms"]) if rule["count"] else "–",
             rep["count"], fmt(rep["p50Ms"]) if rep["count"] else "–", fmt(rep["p99Ms"]) if rep["count"] else "–",
             fmt(al["p50Ms"]), fmt(al["p99Ms"]), fmt(al["maxMs"]), fmt(r.get("processCpu", {}).get("p50Ms")),
-            r["reports"], r["maxReportsPerTick"], fmt(r["heapAfterGcMiB"])))
+            r["reports"], r["maxReportsPerTick"], fmt(r["heapAfterGcMiB"]),
+            "%s / %s" % (fmt(tp["p50Ms"]), fmt(tp["p99Ms"])) if tp else "–"))
     return out
 
 
