@@ -287,21 +287,56 @@ public final class TickBench {
 
     /** The reports of the last {@link #tickAt}, for {@link #publishLast}. */
     private List<HealthReport> lastDue = List.of();
-    /** Each service's latest report as its JSON, and its gauges' figures: the service's own classes, as its Clockwork uses them. */
-    private final LatestReports latest = new LatestReports();
-    private final ScoreGauges gauges = new ScoreGauges(new SimpleMeterRegistry());
+    /** What the service's {@code Clockwork} does with a tick's reports, minus the NATS publish ({@link #outlet()}). */
+    private final java.util.function.Consumer<List<HealthReport>> outlet = outlet();
 
     /**
-     * What the service's {@code Clockwork} does with a tick's reports right after it (not timed, as the tick is what is
-     * measured): each report encoded once, its JSON kept as its service's latest and its figures as its gauges'; the NATS
-     * publish itself is left out. Without it the bench would keep nothing of the reports, while the service keeps 10,000 of
-     * them between collections. (A {@code --ref} older than {@code a4ec8c7} has no {@code LatestReports}: the driver does not
-     * compile against it.)
+     * What the service's {@code Clockwork} does with a tick's reports right after it (not timed as part of the tick, which is
+     * what the goal is about; {@code tickAndPublish} times both): its {@code ReportOutlet}, with a publisher that drops the
+     * JSON instead of sending it on NATS. Without it the bench would keep nothing of the reports, while the service keeps
+     * 10,000 of them between collections.
      */
     void publish(List<HealthReport> due) {
-        for (HealthReport r : due) {
-            latest.put(r.service(), r.environment(), dev.avalo.contracts.Json.encode(r));
-            gauges.record(r);
+        outlet.accept(due);
+    }
+
+    /**
+     * The service's {@code ReportOutlet} (from {@code 2026-11-29} evening), found by reflection so that the driver still
+     * compiles against an older {@code --ref}; for one without it, what its {@code Clockwork} did: each report encoded one
+     * after the other, kept in {@code LatestReports} (which a {@code --ref} older than {@code a4ec8c7} lacks: the driver does
+     * not compile against it) and recorded by {@code ScoreGauges}.
+     */
+    private static java.util.function.Consumer<List<HealthReport>> outlet() {
+        LatestReports latest = new LatestReports();
+        ScoreGauges gauges = new ScoreGauges(new SimpleMeterRegistry());
+        try {
+            Class<?> type = Class.forName("dev.avalo.health.report.ReportOutlet");
+            Class<?> publisher = Class.forName("dev.avalo.health.report.ReportOutlet$Publisher");
+            Object drop = java.lang.reflect.Proxy.newProxyInstance(publisher.getClassLoader(), new Class<?>[]{publisher},
+                    (proxy, method, args) -> method.getDeclaringClass() == Object.class
+                            ? (method.getName().equals("equals") ? proxy == args[0] : method.getName().equals("hashCode")
+                                    ? System.identityHashCode(proxy)
+                                    : "drop")
+                            : null);
+            Object o = type.getConstructor(publisher, LatestReports.class, ScoreGauges.class).newInstance(drop, latest,
+                    gauges);
+            java.lang.reflect.Method accept = type.getMethod("accept", List.class);
+            return reports -> {
+                try {
+                    accept.invoke(o, reports);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        } catch (ClassNotFoundException e) {
+            return reports -> {
+                for (HealthReport r : reports) {
+                    latest.put(r.service(), r.environment(), dev.avalo.contracts.Json.encode(r));
+                    gauges.record(r);
+                }
+            };
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 

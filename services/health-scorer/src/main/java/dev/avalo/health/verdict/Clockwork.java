@@ -10,10 +10,10 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
-import dev.avalo.contracts.Json;
 import dev.avalo.contracts.health.HealthReport;
 import dev.avalo.health.nats.HealthNats;
 import dev.avalo.health.report.LatestReports;
+import dev.avalo.health.report.ReportOutlet;
 import dev.avalo.health.report.ScoreGauges;
 import dev.avalo.health.rule.RuleStore;
 
@@ -23,17 +23,15 @@ public class Clockwork {
 
     private final HealthEngine engine;
     private final HealthNats nats;
-    private final ScoreGauges gauges;
     private final Clock clock;
     private final RuleStore ruleStore;
-    private final LatestReports latest;
+    private final ReportOutlet outlet;
 
     public Clockwork(HealthEngine engine, HealthNats nats, ScoreGauges gauges, Clock clock, RuleStore ruleStore,
             LatestReports latest) {
         this.engine = engine;
-        this.latest = latest;
         this.nats = nats;
-        this.gauges = gauges;
+        this.outlet = new ReportOutlet(nats::publish, latest, gauges);
         this.clock = clock;
         this.ruleStore = ruleStore;
     }
@@ -53,17 +51,12 @@ public class Clockwork {
     }
 
     /**
-     * One tick at the clock's current time; returns the reports it published. Each is encoded once: the JSON is published and
-     * kept as the service's latest report ({@link LatestReports}), and the report object is dropped.
+     * One tick at the clock's current time; returns the reports it published ({@link ReportOutlet}: each encoded once, its JSON
+     * published and kept as the service's latest report, its figures exported as gauges).
      */
     public List<HealthReport> tick() {
         List<HealthReport> reports = engine.tick(clock.instant());
-        for (HealthReport r : reports) {
-            byte[] json = Json.encode(r);
-            nats.publish(r.service(), r.environment(), json);
-            latest.put(r.service(), r.environment(), json);
-            gauges.record(r);
-        }
+        outlet.accept(reports);
         return reports;
     }
 }
