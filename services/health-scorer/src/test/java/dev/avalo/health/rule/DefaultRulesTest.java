@@ -355,6 +355,7 @@ class DefaultRulesTest {
         assertThat(second.breaches()).singleElement()
                 .satisfies(b -> assertThat(b.since()).isEqualTo(Instant.ofEpochSecond(T0 + 20)));
     }
+
     @Test
     void aBreachThatEndsAndComesBackIsANewBreachWithItsOwnSince() {
         for (long t = T0; t < T0 + 650; t++) {
