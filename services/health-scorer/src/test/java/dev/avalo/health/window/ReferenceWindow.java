@@ -33,6 +33,7 @@ public final class ReferenceWindow {
             throw new IllegalArgumentException("retention must be at least 60 s, got " + retentionSeconds);
         }
         this.revision = revision;
+        this.refreshPhase = RevisionWindow.refreshPhase(revision.hashCode());
         this.ring = new ReferenceSecond[retentionSeconds];
         for (int i = 0; i < ring.length; i++) {
             ring[i] = new ReferenceSecond();
@@ -100,6 +101,7 @@ public final class ReferenceWindow {
         return aggregate(from, to, true);
     }
 
+    private final int refreshPhase;
     private double cachedQuantile = Double.NaN;
     private double cachedQ = Double.NaN;
     private long cachedFrom;
@@ -111,7 +113,10 @@ public final class ReferenceWindow {
      * five minutes of a busy stable's histograms every second is the costliest thing a rule does. Empty without timed requests.
      */
     public java.util.OptionalDouble quantileMillis(double q, long from, long to, int maxStaleSeconds) {
-        if (q == cachedQ && to - from == cachedTo - cachedFrom && to >= cachedTo && to - cachedTo <= maxStaleSeconds) {
+        // reused while at most maxStaleSeconds old, except on the window's own refresh second of every maxStaleSeconds + 1
+        boolean refreshSecond = to != cachedTo && (to + refreshPhase) % (maxStaleSeconds + 1) == 0;
+        if (q == cachedQ && to - from == cachedTo - cachedFrom && to >= cachedTo && to - cachedTo <= maxStaleSeconds
+                && !refreshSecond) {
             return Double.isNaN(cachedQuantile)
                     ? java.util.OptionalDouble.empty()
                     : java.util.OptionalDouble.of(cachedQuantile);

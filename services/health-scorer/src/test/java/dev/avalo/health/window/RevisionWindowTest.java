@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.stream.IntStream;
+
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -182,11 +184,52 @@ class RevisionWindowTest {
         assertThat(first).isCloseTo(100.0, within(1.0));
         assertThat(w.aggregate(T0 + 3, T0 + 303).latencyMillis(0.5).getAsDouble()).as("fresh").isCloseTo(300.0,
                 within(3.0));
-        // 3 s later the median would be 300 ms, but the reference is reused
-        assertThat(w.quantileMillis(0.5, T0 + 3, T0 + 303, 5).getAsDouble()).isEqualTo(first);
+        // a second later the median would be 300 ms: the reference is reused until the window's refresh second, which comes
+        // within six seconds and not later than five seconds after the computation
+        long refreshed = 0;
+        for (long d = 1; d <= 6 && refreshed == 0; d++) {
+            double v = w.quantileMillis(0.5, T0 + d, T0 + 300 + d, 5).getAsDouble();
+            if (v != first) {
+                refreshed = d;
+            }
+        }
+        assertThat(refreshed).as("recomputed within 6 s").isBetween(1L, 6L);
+        assertThat(Math.floorMod(T0 + 300 + refreshed + RevisionWindow.refreshPhase("v1".hashCode()), 6L))
+                .as("on its refresh second").isZero();
+        // and from then on every six seconds, on the same second of six
+        double second = w.quantileMillis(0.5, T0 + refreshed, T0 + 300 + refreshed, 5).getAsDouble();
+        for (long d = 1; d <= 5; d++) {
+            assertThat(w.quantileMillis(0.5, T0 + refreshed + d, T0 + 300 + refreshed + d, 5).getAsDouble())
+                    .as("reused %d s later", d).isEqualTo(second);
+        }
         // 100 s later it is recomputed
         assertThat(w.quantileMillis(0.5, T0 + 100, T0 + 400, 5).getAsDouble()).isGreaterThan(first);
         assertThat(w.quantileMillis(0.5, T0 + 1000, T0 + 1300, 5)).isEmpty();
+    }
+
+    @Test
+    void windowsFirstAskedTogetherRecomputeTheirReferencesOnDifferentSeconds() {
+        // as after a scorer restart: 600 services' stable windows (all named "stable"), first asked in the same second
+        Histogram fast = latencies(100, 100);
+        Histogram slow = latencies(100, 300);
+        int[] recomputedOn = new int[6];
+        for (int k = 0; k < 600; k++) {
+            RevisionWindow w = new ServiceWindows("svc-" + k, "production", 660).revision("stable");
+            for (long t = T0; t < T0 + 310; t++) {
+                w.addRouter(t, 100, 0, 0, t < T0 + 150 ? fast : slow, 0, 0);
+            }
+            // the median of [T0, T0 + 300) is at the edge (100 ms); of any later 300 s, 300 ms: a recomputation shows
+            double first = w.quantileMillis(0.5, T0, T0 + 300, 5).getAsDouble();
+            for (int d = 1; d <= 6; d++) {
+                if (w.quantileMillis(0.5, T0 + d, T0 + 300 + d, 5).getAsDouble() != first) {
+                    recomputedOn[d - 1]++;
+                    break;
+                }
+            }
+        }
+        assertThat(IntStream.of(recomputedOn).sum()).as("every window within 6 s").isEqualTo(600);
+        // about a sixth of the windows on each second (100 expected; 60–140 is over four standard deviations)
+        assertThat(IntStream.of(recomputedOn).boxed().toList()).allSatisfy(n -> assertThat(n).isBetween(60, 140));
     }
 
     @Test
