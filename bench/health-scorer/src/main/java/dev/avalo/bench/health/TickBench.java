@@ -354,6 +354,47 @@ public final class TickBench {
                 ms(h.getMaxValue()), h.getMean() / 1e6);
     }
 
+    private static final boolean TRACE = System.getenv("BENCH_TRACE") != null;
+
+    /** One simulated second as measured: the tick alone, with its reports' handling, and the CPU it took. */
+    private record Second(long tickNanos, long withPublishNanos, long threadCpuNanos, long processCpuNanos, long ingestNanos,
+            int reports, int breaching) {
+    }
+
+    /**
+     * Ingests second {@code t - 1} (not timed), ticks at {@code t} (timed, with the thread's and the process's CPU) and handles
+     * the tick's reports as the {@code Clockwork} does. One small method for the warm-up and the measured seconds alike: it is
+     * compiled during the warm-up, where a loop in {@code main} would be compiled on the stack (OSR) in the middle of a round.
+     * That is what the slow ticks at seconds 722–723 and 771–772 of every run were before 2026-11-29 22:45: C2 compiling
+     * {@code main} for 0.6–1.3 s on one of the two cores the tick uses (JFR {@code jdk.Compilation}, analysis.md).
+     */
+    private static Second second(TickBench bench, long t, java.lang.management.ThreadMXBean threads,
+            com.sun.management.OperatingSystemMXBean os) {
+        long i0 = System.nanoTime();
+        bench.ingest(t - 1);
+        long t0 = System.nanoTime();
+        long c0 = threads.getCurrentThreadCpuTime();
+        long p0 = os.getProcessCpuTime();
+        List<HealthReport> due = bench.engine.tick(Instant.ofEpochSecond(t));
+        long took = System.nanoTime() - t0;
+        long threadCpu = threads.getCurrentThreadCpuTime() - c0;
+        long processCpu = os.getProcessCpuTime() - p0;
+        long p0Nanos = System.nanoTime();
+        bench.publish(due);
+        long withPublish = took + System.nanoTime() - p0Nanos;
+        int breaching = 0;
+        for (HealthReport h : due) {
+            if (!h.breaches().isEmpty()) {
+                breaching++;
+            }
+        }
+        if (TRACE) {
+            System.err.printf(Locale.ROOT, "tick %d: %d reports, %.1f ms (ended %s)%n", t, due.size(), took / 1e6,
+                    Instant.now());
+        }
+        return new Second(took, withPublish, threadCpu, processCpu, t0 - i0, due.size(), breaching);
+    }
+
     public static void main(String[] args) throws IOException {
         Rounds.Options options = Rounds.Options.parse(args, new Rounds.Options(10_000, 3, 60, 60, false, null), Map.of());
         int canaries = options.canaries();
@@ -392,15 +433,13 @@ public final class TickBench {
         double firstTickMs = Double.NaN;
         int firstTickReports = 0;
         for (; t < firstTick; t++) {
-            bench.ingest(t - 1);
-            long t0 = System.nanoTime();
-            List<HealthReport> warm = bench.engine.tick(Instant.ofEpochSecond(t));
-            int n = warm.size();
-            bench.publish(warm);
+            // the same method as the measured seconds, so that it is compiled before them (below)
+            Second warm = second(bench, t, threads, os);
             if (Double.isNaN(firstTickMs)) {
-                firstTickMs = (System.nanoTime() - t0) / 1e6;
-                firstTickReports = n;
-                System.err.printf(Locale.ROOT, "bench: first warm-up tick %.1f ms, %d reports%n", firstTickMs, n);
+                firstTickMs = warm.withPublishNanos() / 1e6;
+                firstTickReports = warm.reports();
+                System.err.printf(Locale.ROOT, "bench: first warm-up tick %.1f ms, %d reports%n", firstTickMs,
+                        firstTickReports);
             }
         }
         long heapFull = Rounds.heapAfterGc(memory);
@@ -419,36 +458,21 @@ public final class TickBench {
             long breaching = 0;
             long ingestNanos = 0;
             for (int k = 0; k < measured; k++, t++) {
-                long i0 = System.nanoTime();
-                bench.ingest(t - 1);
-                long t0 = System.nanoTime();
-                long c0 = threads.getCurrentThreadCpuTime();
-                long p0 = os.getProcessCpuTime();
-                List<HealthReport> due = bench.engine.tick(Instant.ofEpochSecond(t));
-                long took = System.nanoTime() - t0;
-                cpu.recordValue(Math.max(1, threads.getCurrentThreadCpuTime() - c0));
-                processCpu.recordValue(Math.max(1, os.getProcessCpuTime() - p0));
-                long p0Nanos = System.nanoTime();
-                bench.publish(due);
-                withPublish.recordValue(took + System.nanoTime() - p0Nanos);
-                if (System.getenv("BENCH_TRACE") != null) {
-                    System.err.printf(Locale.ROOT, "tick %d: %d reports, %.1f ms%n", t, due.size(), took / 1e6);
-                }
-                ingestNanos += t0 - i0;
-                all.recordValue(took);
+                Second sec = second(bench, t, threads, os);
+                cpu.recordValue(Math.max(1, sec.threadCpuNanos()));
+                processCpu.recordValue(Math.max(1, sec.processCpuNanos()));
+                withPublish.recordValue(sec.withPublishNanos());
+                ingestNanos += sec.ingestNanos();
+                all.recordValue(sec.tickNanos());
                 // a tick that published many reports is a report tick (score + gates for every canary due)
-                if (due.size() > canaries / 20) {
-                    report.recordValue(took);
+                if (sec.reports() > canaries / 20) {
+                    report.recordValue(sec.tickNanos());
                 } else {
-                    rule.recordValue(took);
+                    rule.recordValue(sec.tickNanos());
                 }
-                reports += due.size();
-                maxReports = Math.max(maxReports, due.size());
-                for (HealthReport h : due) {
-                    if (!h.breaches().isEmpty()) {
-                        breaching++;
-                    }
-                }
+                reports += sec.reports();
+                maxReports = Math.max(maxReports, sec.reports());
+                breaching += sec.breaching();
             }
             long heap = Rounds.heapAfterGc(memory);
             String line = Rounds.line(r, canaries, System.getProperty("bench.code", "?"), sync, measured, stats(all),
