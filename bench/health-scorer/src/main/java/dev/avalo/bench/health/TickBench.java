@@ -365,7 +365,7 @@ public final class TickBench {
      * Ingests second {@code t - 1} (not timed), ticks at {@code t} (timed, with the thread's and the process's CPU) and handles
      * the tick's reports as the {@code Clockwork} does. One small method for the warm-up and the measured seconds alike: it is
      * compiled during the warm-up, where a loop in {@code main} would be compiled on the stack (OSR) in the middle of a round.
-     * That is what the slow ticks at seconds 722–723 and 771–772 of every run were before 2026-11-29 22:45: C2 compiling
+     * That is what the slow ticks at seconds 722–723 and 771–772 of every run were before 2026-11-29 22:30: C2 compiling
      * {@code main} for 0.6–1.3 s on one of the two cores the tick uses (JFR {@code jdk.Compilation}, analysis.md).
      */
     private static Second second(TickBench bench, long t, java.lang.management.ThreadMXBean threads,
