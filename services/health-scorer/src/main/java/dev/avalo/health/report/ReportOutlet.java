@@ -52,7 +52,6 @@ public final class ReportOutlet {
             publisher.publish(r.service(), r.environment(), json[k]);
             latest.put(r.service(), r.environment(), json[k]);
             gauges.record(r);
-            json[k] = null;
         }
     }
 }
