@@ -251,7 +251,11 @@ start_router() { # PIN
   "stickiness":{"mode":"header","header":"X-User-Id"},
   "reason":"bench/router/run.sh"}]
 EOF
+    # Upstream keep-alive connections idle for 60 s are closed, as nginx closes its own (keepalive_timeout's default; the
+    # nginx proxy's config sets none): with the router's default of 4 s every router round would start by reconnecting
+    # to the upstreams, idle through the other configurations' rounds, which nginx's rounds never do.
     local -a cmd=(java ${ROUTER_JAVA_OPTS:-} -Davalo.router.proxy.port=$ROUTER_PORT -Davalo.router.proxy.host=127.0.0.1
+        -Davalo.router.proxy.upstream-idle-timeout=60s
         -Dquarkus.http.port=$ROUTER_ADMIN_PORT -Dquarkus.http.host=127.0.0.1
         -Davalo.router.state-file="$WORK/routes.json" -Davalo.router.id=bench -Davalo.nats.url="$NATS_URL"
         -jar "$JAR")

@@ -54,6 +54,14 @@ public interface RouterConfig {
         @WithDefault("30s")
         Duration responseTimeout();
 
+        /**
+         * Idle keep-alive connections to upstreams are closed after this long. Keep it below the upstreams' own keep-alive
+         * timeout (Node.js 5 s, nginx 75 s), so that a pooled connection is not reused just as the upstream closes it: a
+         * body-less request that meets that race is retried once on a new connection, one with a body gets a 502.
+         */
+        @WithDefault("4s")
+        Duration upstreamIdleTimeout();
+
         /** Consecutive connect failures that eject an upstream. */
         @WithDefault("3")
         int ejectAfterFailures();

@@ -149,7 +149,7 @@ final class Loop {
                 UpstreamConnection c;
                 // oldest first: connections are taken from and returned to the tail
                 while ((c = idle.peekFirst()) != null
-                        && (!c.channel.isActive() || now - c.idleSince >= ReverseProxy.UPSTREAM_IDLE_NANOS)) {
+                        && (!c.channel.isActive() || now - c.idleSince >= proxy.upstreamIdleNanos)) {
                     idle.pollFirst();
                     c.channel.close();
                 }

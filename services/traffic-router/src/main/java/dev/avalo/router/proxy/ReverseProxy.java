@@ -44,16 +44,13 @@ public final class ReverseProxy {
 
     /** Downstream connections with no request for this long are closed (nginx's keepalive_timeout is 75 s). */
     static final long CLIENT_IDLE_NANOS = TimeUnit.SECONDS.toNanos(75);
-    /**
-     * Idle upstream connections are closed after this long: shorter than common upstream idle timeouts (Node.js: 5 s), so a
-     * pooled connection is not reused just as the upstream closes it.
-     */
-    static final long UPSTREAM_IDLE_NANOS = TimeUnit.SECONDS.toNanos(4);
 
     final RouterConfig.Proxy config;
     final RouteTable table;
     final Upstreams upstreams;
     final long responseTimeoutNanos;
+    /** Idle upstream connections are closed after this long ({@code upstream-idle-timeout}). */
+    final long upstreamIdleNanos;
     /** Idle keep-alive connections kept per upstream per event loop. */
     final int idlePerLoop;
     private final int instances;
@@ -71,10 +68,15 @@ public final class ReverseProxy {
         if (instances < 1 || instances > metrics.slots()) {
             throw new IllegalArgumentException("instances must be 1.." + metrics.slots() + ", got " + instances);
         }
+        if (config.upstreamIdleTimeout().isNegative() || config.upstreamIdleTimeout().isZero()) {
+            throw new IllegalArgumentException(
+                    "avalo.router.proxy.upstream-idle-timeout must be positive, got " + config.upstreamIdleTimeout());
+        }
         this.config = config;
         this.table = table;
         this.instances = instances;
         this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        this.upstreamIdleNanos = config.upstreamIdleTimeout().toNanos();
         this.idlePerLoop = Math.max(1, (config.poolSize() + instances - 1) / instances);
         this.upstreams = new Upstreams(config, metrics, clock);
         table.addListener(upstreams::state);

@@ -26,6 +26,9 @@ final class FakeUpstream implements AutoCloseable {
     final String name;
     final AtomicInteger hits = new AtomicInteger();
     final AtomicLong bytesReceived = new AtomicLong();
+    /** Connections accepted so far, and those still open. */
+    final AtomicInteger connectionsAccepted = new AtomicInteger();
+    final AtomicInteger connectionsOpen = new AtomicInteger();
     private final AtomicBoolean gate = new AtomicBoolean();
     private final Vertx vertx;
     private HttpServer server;
@@ -37,8 +40,11 @@ final class FakeUpstream implements AutoCloseable {
 
     static FakeUpstream start(Vertx vertx, String name) throws Exception {
         FakeUpstream u = new FakeUpstream(vertx, name);
-        u.server = vertx.createHttpServer().requestHandler(u::handle).listen(0, "127.0.0.1").toCompletionStage()
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        u.server = vertx.createHttpServer().requestHandler(u::handle).connectionHandler(c -> {
+            u.connectionsAccepted.incrementAndGet();
+            u.connectionsOpen.incrementAndGet();
+            c.closeHandler(v -> u.connectionsOpen.decrementAndGet());
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return u;
     }
 

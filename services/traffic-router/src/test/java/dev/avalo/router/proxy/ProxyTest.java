@@ -77,6 +77,10 @@ class ProxyTest {
     }
 
     static RouterConfig.Proxy config() {
+        return config(Duration.ofSeconds(4));
+    }
+
+    static RouterConfig.Proxy config(Duration upstreamIdleTimeout) {
         return new RouterConfig.Proxy() {
             public int port() {
                 return 0;
@@ -96,6 +100,10 @@ class ProxyTest {
 
             public Duration responseTimeout() {
                 return Duration.ofMillis(500);
+            }
+
+            public Duration upstreamIdleTimeout() {
+                return upstreamIdleTimeout;
             }
 
             public int ejectAfterFailures() {
