@@ -16,7 +16,8 @@
 # Options: --rounds N (3)  --duration 15s  --warmup SECONDS (20)  --modes unpinned,pinned  --configs direct,nginx,...
 #          --haproxy  --skip-build  --keep-work
 # Environment: ROUTER_JAVA_OPTS (extra JVM flags for the router), BENCH_NATS_URL (a NATS server of your own instead of the
-#              run's; "none" runs the router NATS-free, retrying a closed port every 500 ms as in an outage).
+#              run's; "none" runs the router NATS-free, retrying a closed port every 500 ms as in an outage), BENCH_SAMPLES=1
+#              (diagnostic: logs the router's own per-second latency from its samples to logs/samples-<mode>.txt).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -90,6 +91,7 @@ stop_pid() { # PID [signal]: TERM, then KILL after 10 s
 }
 
 stop_servers() {
+    stop_pid "$SAMPLES_PID"; SAMPLES_PID=""
     stop_pid "$ROUTER_PID"; ROUTER_PID=""
     stop_pid "$HAPROXY_PID"; HAPROXY_PID=""
     stop_pid "$PROXY_PID" QUIT; PROXY_PID=""
@@ -235,6 +237,7 @@ start_nats() { # PIN: the run's own JetStream server (fresh store per mode), nex
 }
 
 ROUTER_STATUS="not started"
+SAMPLES_PID=""
 start_router() { # PIN
     ROUTER_STATUS="not started"
     if [[ ! -f "$JAR" ]]; then
@@ -346,6 +349,13 @@ for MODE in "${MODE_LIST[@]}"; do
     if [[ ",$CONFIGS," == *",router,"* ]]; then
         start_nats "$UP_PIN"
         if start_router "$PX_PIN"; then
+            if [[ "${BENCH_SAMPLES:-0}" == 1 ]]; then
+                # diagnostic: the router's own per-second latency, from its samples (logs/samples-<mode>.txt; --keep-work)
+                local_cmd=(java -cp "$ROOT/services/traffic-router/target/quarkus-app/lib/main/*" "$BENCH/SampleWatch.java" "$NATS_URL")
+                if [[ -n "$UP_PIN" ]]; then local_cmd=(taskset -c "$UP_PIN" "${local_cmd[@]}"); fi
+                "${local_cmd[@]}" >"$WORK/logs/samples-$MODE.txt" 2>&1 &
+                SAMPLES_PID=$!
+            fi
             log "mode $MODE: warming the router up for ${WARMUP}s"
             run_wrk "http://127.0.0.1:$ROUTER_PORT/" "${WARMUP}s" "$WORK/logs/warmup-$MODE.txt" || true
         else
