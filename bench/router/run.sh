@@ -351,9 +351,9 @@ for MODE in "${MODE_LIST[@]}"; do
         if start_router "$PX_PIN"; then
             if [[ "${BENCH_SAMPLES:-0}" == 1 ]]; then
                 # diagnostic: the router's own per-second latency, from its samples (logs/samples-<mode>.txt; --keep-work)
-                local_cmd=(java -cp "$ROOT/services/traffic-router/target/quarkus-app/lib/main/*" "$BENCH/SampleWatch.java" "$NATS_URL")
-                if [[ -n "$UP_PIN" ]]; then local_cmd=(taskset -c "$UP_PIN" "${local_cmd[@]}"); fi
-                "${local_cmd[@]}" >"$WORK/logs/samples-$MODE.txt" 2>&1 &
+                samples_cmd=(java -cp "$ROOT/services/traffic-router/target/quarkus-app/lib/main/*" "$BENCH/SampleWatch.java" "$NATS_URL")
+                if [[ -n "$UP_PIN" ]]; then samples_cmd=(taskset -c "$UP_PIN" "${samples_cmd[@]}"); fi
+                "${samples_cmd[@]}" >"$WORK/logs/samples-$MODE.txt" 2>&1 &
                 SAMPLES_PID=$!
             fi
             log "mode $MODE: warming the router up for ${WARMUP}s"
