@@ -3,14 +3,16 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
+import io.nats.client.Options;
+
+import dev.avalo.contracts.Json;
+import dev.avalo.contracts.metrics.RouterMetricsSample;
 
 /**
  * Diagnostic for bench/router/run.sh (BENCH_SAMPLES=1): prints one line per router metrics sample on avalo.metrics.> — the
@@ -20,26 +22,19 @@ import io.nats.client.Nats;
  */
 public class SampleWatch {
 
-    private static final Pattern REVISION = Pattern.compile("\"revision\":\"([^\"]+)\"");
-    private static final Pattern REQUESTS = Pattern.compile("\"requests\":(\\d+)");
-    private static final Pattern LATENCY = Pattern.compile("\"latency\":\"([^\"]+)\"");
-
     public static void main(String[] args) throws Exception {
-        Connection nc = Nats.connect(new io.nats.client.Options.Builder().server(args[0]).maxReconnects(-1)
+        Connection nc = Nats.connect(new Options.Builder().server(args[0]).maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(200)).build());
         Dispatcher d = nc.createDispatcher(m -> {
-            String s = new String(m.getData(), java.nio.charset.StandardCharsets.UTF_8);
-            Matcher rev = REVISION.matcher(s);
-            Matcher req = REQUESTS.matcher(s);
-            Matcher lat = LATENCY.matcher(s);
-            if (!rev.find() || !req.find() || !lat.find() || req.group(1).equals("0")) {
-                return;
-            }
             try {
+                RouterMetricsSample s = Json.decode(m.getData(), RouterMetricsSample.class);
+                if (s.requests() == 0) {
+                    return;
+                }
                 Histogram h = Histogram.decodeFromCompressedByteBuffer(
-                        ByteBuffer.wrap(Base64.getDecoder().decode(lat.group(1))), 0);
-                System.out.printf("%s %-14s requests %6s  p50 %6d  p99 %6d  p99.9 %6d  max %6d us%n",
-                        LocalTime.now().truncatedTo(ChronoUnit.SECONDS), rev.group(1), req.group(1),
+                        ByteBuffer.wrap(Base64.getDecoder().decode(s.latency())), 0);
+                System.out.printf("%s %-14s requests %6d  p50 %6d  p99 %6d  p99.9 %6d  max %6d us%n",
+                        LocalTime.now().truncatedTo(ChronoUnit.SECONDS), s.revision(), s.requests(),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
                         h.getMaxValue());
                 System.out.flush();

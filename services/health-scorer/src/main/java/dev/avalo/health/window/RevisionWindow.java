@@ -37,8 +37,8 @@ public final class RevisionWindow {
     static final int MAX_RANGES = 3;
 
     private final String revision;
-    /** See {@link #refreshPhase(int)}. */
-    private final int refreshPhase;
+    /** The reference quantile last computed, reused for a few seconds ({@link #quantileMillis(double, long, long, int)}). */
+    private final StaleQuantile reference;
     private final int len;
     /** Blocks in the ring of a {@link Summed} column: every block a range within the ring's length can reach, and two more. */
     private final int blocks;
@@ -457,16 +457,15 @@ public final class RevisionWindow {
 
     /**
      * @param spreadSeed
-     *            sets the seconds on which this window's cached reference quantile is recomputed
-     *            ({@link #quantileMillis(double, long, long, int)}): windows with different seeds (a service's, environment's
-     *            and revision's names) recompute on different seconds
+     *            sets the seconds on which this window's cached reference quantile is recomputed ({@link StaleQuantile}):
+     *            windows with different seeds (a service's, environment's and revision's names) recompute on different seconds
      */
     public RevisionWindow(String revision, int retentionSeconds, int spreadSeed) {
         if (retentionSeconds < 60) {
             throw new IllegalArgumentException("retention must be at least 60 s, got " + retentionSeconds);
         }
         this.revision = revision;
-        this.refreshPhase = refreshPhase(spreadSeed);
+        this.reference = new StaleQuantile(spreadSeed);
         this.len = retentionSeconds;
         this.blocks = (len + BLOCK - 1) / BLOCK + 3;
         this.sec = new long[len];
@@ -1125,38 +1124,17 @@ public final class RevisionWindow {
         }
     }
 
-    private double cachedQuantile = Double.NaN;
-    private double cachedQ = Double.NaN;
-    private long cachedFrom;
-    private long cachedTo;
-
-    /** A window's offset for recomputing its reference quantile, spread over the seeds (a multiplicative hash's high bits). */
-    static int refreshPhase(int spreadSeed) {
-        return (int) ((spreadSeed * 0x9E3779B97F4A7C15L) >>> 33);
-    }
-
     /**
      * A latency quantile in ms over {@code [from, to)}, reusing the value computed for a range of the same length that ended at
-     * most {@code maxStaleSeconds} earlier: a reference median over five minutes barely moves in a few seconds. Empty without
-     * timed requests.
-     * <p>
-     * A reused value is recomputed once it would be older than {@code maxStaleSeconds}, and also on this window's own second of
-     * every {@code maxStaleSeconds + 1} ({@link #refreshPhase(int)}), whichever comes first. Without the second condition every
-     * stable window first asked in the same tick (all of them after a scorer restart) recomputed in the same tick ever after:
-     * one health tick in six merged every stable's five minutes of histograms, 30 ms more than the others at 10,000 canaries,
-     * and the one the young collections tended to land in. With it a sixth of the windows recompute in each tick.
+     * most {@code maxStaleSeconds} earlier, on a second of its own ({@link StaleQuantile}): a reference median over five
+     * minutes barely moves in a few seconds. Empty without timed requests.
      */
     public OptionalDouble quantileMillis(double q, long from, long to, int maxStaleSeconds) {
-        long age = to - cachedTo;
-        if (q == cachedQ && to - from == cachedTo - cachedFrom && age >= 0 && age <= maxStaleSeconds
-                && (age == 0 || Math.floorMod(to + refreshPhase, maxStaleSeconds + 1L) != 0)) {
-            return Double.isNaN(cachedQuantile) ? OptionalDouble.empty() : OptionalDouble.of(cachedQuantile);
+        if (reference.reusable(q, from, to, maxStaleSeconds)) {
+            return reference.value();
         }
         OptionalDouble v = aggregate(from, to).latencyMillis(q);
-        cachedQ = q;
-        cachedFrom = from;
-        cachedTo = to;
-        cachedQuantile = v.isPresent() ? v.getAsDouble() : Double.NaN;
+        reference.store(q, from, to, v);
         return v;
     }
 

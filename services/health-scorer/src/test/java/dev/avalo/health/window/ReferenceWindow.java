@@ -33,7 +33,7 @@ public final class ReferenceWindow {
             throw new IllegalArgumentException("retention must be at least 60 s, got " + retentionSeconds);
         }
         this.revision = revision;
-        this.refreshPhase = RevisionWindow.refreshPhase(revision.hashCode());
+        this.refreshPhase = StaleQuantile.refreshPhase(revision.hashCode());
         this.ring = new ReferenceSecond[retentionSeconds];
         for (int i = 0; i < ring.length; i++) {
             ring[i] = new ReferenceSecond();

@@ -194,7 +194,7 @@ class RevisionWindowTest {
             }
         }
         assertThat(refreshed).as("recomputed within 6 s").isBetween(1L, 6L);
-        assertThat(Math.floorMod(T0 + 300 + refreshed + RevisionWindow.refreshPhase("v1".hashCode()), 6L))
+        assertThat(Math.floorMod(T0 + 300 + refreshed + StaleQuantile.refreshPhase("v1".hashCode()), 6L))
                 .as("on its refresh second").isZero();
         // and from then on every six seconds, on the same second of six
         double second = w.quantileMillis(0.5, T0 + refreshed, T0 + 300 + refreshed, 5).getAsDouble();

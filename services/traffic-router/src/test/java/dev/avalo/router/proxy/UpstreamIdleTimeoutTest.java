@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,8 @@ import dev.avalo.testing.MutableClock;
  */
 class UpstreamIdleTimeoutTest {
 
+    private static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
+
     private Vertx vertx;
     private FakeUpstream upstream;
     private ReverseProxy proxy;
@@ -56,7 +59,7 @@ class UpstreamIdleTimeoutTest {
         table.apply(RouteCompiler.compile("pool.production", new DesiredRoute("pool", "production", 1,
                 new RouteTarget("pool-v1", List.of(upstream.url())), null, 0, null, "test"), "production"));
         proxy = new ReverseProxy(ProxyTest.config(idleTimeout), table, new ProxyMetrics(1, null),
-                MutableClock.of(java.time.Instant.parse("2026-11-30T00:00:00Z")), 1);
+                MutableClock.of(T0), 1);
         proxy.start();
         client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(proxy.port()),
                 new PoolOptions().setHttp1MaxSize(1));
@@ -93,7 +96,7 @@ class UpstreamIdleTimeoutTest {
     @Test
     void aTimeoutThatIsNotPositiveIsRefusedAtStartup() {
         assertThatThrownBy(() -> new ReverseProxy(ProxyTest.config(Duration.ZERO), new RouteTable(Map.of()),
-                new ProxyMetrics(1, null), MutableClock.of(java.time.Instant.parse("2026-11-30T00:00:00Z")), 1))
+                new ProxyMetrics(1, null), MutableClock.of(T0), 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("avalo.router.proxy.upstream-idle-timeout");
     }
