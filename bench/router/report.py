@@ -91,6 +91,7 @@ def collect(args):
             "rounds": int(args.rounds),
             "interleaved": True,
             "warmup_seconds": int(args.warmup),
+            "warmup_runs": int(args.warmup_runs) if args.warmup_runs else 1,
             "unpinned": "wrk -t2, every server 2 workers, no affinity",
             "pinned": "wrk -t1 and the upstreams (1 worker) on CPU0, the proxy alone on CPU1 (taskset)",
             "cpu_per_request": "user+sys CPU of the proxy's processes (/proc/<pid>/stat) / requests completed",
@@ -175,7 +176,9 @@ def markdown(args):
                     last["environment"]["cpus"], last["environment"]["cpu_model"], last["environment"]["nginx"],
                     last["environment"]["java"], last["environment"]["wrk"]),
                 "%d interleaved rounds per configuration, wrk -c64 for %s each, %s." % (
-                    last["method"]["rounds"], last["method"]["tool"].split("-d")[1].split(" ")[0], "router warmed up %d s" % last["method"]["warmup_seconds"]),
+                    last["method"]["rounds"], last["method"]["tool"].split("-d")[1].split(" ")[0], "router warmed up %d s in %d wrk run%s" % (
+                        last["method"]["warmup_seconds"], last["method"].get("warmup_runs", 1),
+                        "" if last["method"].get("warmup_runs", 1) == 1 else "s")),
                 ""]
         extra = []
         if last["method"].get("router_nats"):
@@ -233,7 +236,7 @@ def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("collect")
-    for a in ("--measurements", "--out", "--stamp", "--command", "--rounds", "--duration", "--warmup", "--router-status", "--root"):
+    for a in ("--measurements", "--out", "--stamp", "--command", "--rounds", "--duration", "--warmup", "--warmup-runs", "--router-status", "--root"):
         c.add_argument(a)
     m = sub.add_parser("markdown")
     m.add_argument("--results")

@@ -9,11 +9,14 @@
 #   router        our traffic-router at 90/10, sticky on X-User-Id        (:18000, admin :18082; route from a state file,
 #                 connected to the run's own JetStream nats-server on :14299 and publishing its per-second samples, as deployed)
 # unpinned (wrk -t2, two workers each) and pinned (wrk -t1 and the upstreams on CPU0, the proxy alone on CPU1), 3 interleaved
-# rounds of `wrk --latency -c64 -d15s -s conf/users.lua` after a 20 s JVM warm-up. Proxy CPU per request = the proxy
-# processes' user+sys CPU (/proc/<pid>/stat) over the requests wrk completed.
+# rounds of `wrk --latency -c64 -d15s -s conf/users.lua` after a 20 s JVM warm-up. The warm-up is 4 wrk runs of 5 s, so it
+# opens and closes its 64 connections 4 times, as the timed rounds do: a JVM whose JIT compiled the read path while only
+# requests flowed deoptimises it at the next burst of accepts (the server channel's types reach the same Netty methods), and
+# with one long warm-up run that happened in the first timed round. Proxy CPU per request = the proxy processes' user+sys CPU
+# (/proc/<pid>/stat) over the requests wrk completed.
 # Writes results/<date>.json and regenerates RESULTS.md (report.py). Everything it starts it stops by PID.
 #
-# Options: --rounds N (3)  --duration 15s  --warmup SECONDS (20)  --modes unpinned,pinned  --configs direct,nginx,...
+# Options: --rounds N (3)  --duration 15s  --warmup SECONDS (20)  --warmup-runs N (4)  --modes unpinned,pinned  --configs direct,nginx,...
 #          --haproxy  --skip-build  --keep-work
 # Environment: ROUTER_JAVA_OPTS (extra JVM flags for the router), BENCH_NATS_URL (a NATS server of your own instead of the
 #              run's; "none" runs the router NATS-free, retrying a closed port every 500 ms as in an outage), BENCH_SAMPLES=1
@@ -26,6 +29,7 @@ BENCH="$ROOT/bench/router"
 ROUNDS=3
 DURATION=15s
 WARMUP=20
+WARMUP_RUNS=4
 MODES=unpinned,pinned
 CONFIGS=direct,nginx,nginx-sticky,router
 HAPROXY=0
@@ -36,14 +40,18 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;
+        --warmup-runs) WARMUP_RUNS="$2"; shift 2 ;;
         --modes) MODES="$2"; shift 2 ;;
         --configs) CONFIGS="$2"; shift 2 ;;
         --haproxy) HAPROXY=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --keep-work) KEEP_WORK=1; shift ;;
-        *) echo "usage: $0 [--rounds 3] [--duration 15s] [--warmup 20] [--modes unpinned,pinned] [--configs direct,nginx,nginx-sticky,router] [--haproxy] [--skip-build] [--keep-work]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--rounds 3] [--duration 15s] [--warmup 20] [--warmup-runs 4] [--modes unpinned,pinned] [--configs direct,nginx,nginx-sticky,router] [--haproxy] [--skip-build] [--keep-work]" >&2; exit 2 ;;
     esac
 done
+if ! [[ "$WARMUP_RUNS" =~ ^[1-9][0-9]*$ && "$WARMUP" =~ ^[0-9]+$ ]] || (( WARMUP_RUNS > WARMUP && WARMUP > 0 )); then
+    echo "$0: --warmup takes whole seconds and --warmup-runs a count from 1 to the warm-up's seconds" >&2; exit 2
+fi
 if [[ $HAPROXY -eq 1 && ",$CONFIGS," != *",haproxy,"* ]]; then CONFIGS="$CONFIGS,haproxy"; fi
 
 JAR="$ROOT/services/traffic-router/target/quarkus-app/quarkus-run.jar"
@@ -356,8 +364,10 @@ for MODE in "${MODE_LIST[@]}"; do
                 "${samples_cmd[@]}" >"$WORK/logs/samples-$MODE.txt" 2>&1 &
                 SAMPLES_PID=$!
             fi
-            log "mode $MODE: warming the router up for ${WARMUP}s"
-            run_wrk "http://127.0.0.1:$ROUTER_PORT/" "${WARMUP}s" "$WORK/logs/warmup-$MODE.txt" || true
+            log "mode $MODE: warming the router up for ${WARMUP}s in $WARMUP_RUNS wrk runs"
+            for ((w = 1; WARMUP > 0 && w <= WARMUP_RUNS; w++)); do
+                run_wrk "http://127.0.0.1:$ROUTER_PORT/" "$(( (WARMUP + WARMUP_RUNS - 1) / WARMUP_RUNS ))s" "$WORK/logs/warmup-$MODE-$w.txt" || true
+            done
         else
             configs=()
             for c in "${CONFIG_LIST[@]}"; do [[ "$c" == router ]] || configs+=("$c"); done
@@ -389,7 +399,7 @@ else
     NATS_DESCRIPTION="connected to $NATS_URL"
 fi
 BENCH_NATS_DESCRIPTION="$NATS_DESCRIPTION" ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:-}" python3 "$BENCH/report.py" collect --measurements "$MEASUREMENTS" --out "$OUT" --stamp "$STAMP" \
-    --command "bench/router/run.sh${ARGS:+ $ARGS}" --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" \
+    --command "bench/router/run.sh${ARGS:+ $ARGS}" --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" --warmup-runs "$WARMUP_RUNS" \
     --router-status "$router_status_json" --root "$ROOT"
 python3 "$BENCH/report.py" markdown --results "$BENCH/results" --out "$BENCH/RESULTS.md"
 log "wrote ${OUT#"$ROOT"/} and bench/router/RESULTS.md"
