@@ -9,11 +9,11 @@
 #   router        our traffic-router at 90/10, sticky on X-User-Id        (:18000, admin :18082; route from a state file,
 #                 connected to the run's own JetStream nats-server on :14299 and publishing its per-second samples, as deployed)
 # unpinned (wrk -t2, two workers each) and pinned (wrk -t1 and the upstreams on CPU0, the proxy alone on CPU1), 3 interleaved
-# rounds of `wrk --latency -c64 -d15s -s conf/users.lua` after a 20 s JVM warm-up. The warm-up is 4 wrk runs of 5 s, so it
-# opens and closes its 64 connections 4 times, as the timed rounds do: a JVM whose JIT compiled the read path while only
-# requests flowed deoptimises it at the next burst of accepts (the server channel's types reach the same Netty methods), and
-# with one long warm-up run that happened in the first timed round. Proxy CPU per request = the proxy processes' user+sys CPU
-# (/proc/<pid>/stat) over the requests wrk completed.
+# rounds of `wrk --latency -c64 -d15s -s conf/users.lua` after a 20 s JVM warm-up. By default the warm-up is 4 wrk runs of
+# 5 s, so it opens and closes its 64 connections 4 times, as the timed rounds do: a JVM whose JIT compiled the read path
+# while only requests flowed deoptimises it at the next burst of accepts (the server channel's types reach the same Netty
+# methods), and with one long warm-up run that happened in the first timed round. Proxy CPU per request = the proxy
+# processes' user+sys CPU (/proc/<pid>/stat) over the requests wrk completed.
 # Writes results/<date>.json and regenerates RESULTS.md (report.py). Everything it starts it stops by PID.
 #
 # Options: --rounds N (3)  --duration 15s  --warmup SECONDS (20)  --warmup-runs N (4)  --modes unpinned,pinned  --configs direct,nginx,...
