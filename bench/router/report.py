@@ -170,6 +170,7 @@ def markdown(args):
         out += ["No data-plane run recorded yet.", ""]
     else:
         last = runs[-1]
+        warmup_runs = last["method"].get("warmup_runs", 1)  # runs recorded before 2026-11-30T03-30Z warmed up in one
         out += ["## Latest data-plane run: %s" % last["date"], "",
                 "`%s` at commit `%s`%s; %s CPUs (%s), %s, %s, %s." % (
                     last["command"], last["environment"]["git_commit"], " (dirty tree)" if last["environment"]["git_dirty"] else "",
@@ -177,8 +178,7 @@ def markdown(args):
                     last["environment"]["java"], last["environment"]["wrk"]),
                 "%d interleaved rounds per configuration, wrk -c64 for %s each, %s." % (
                     last["method"]["rounds"], last["method"]["tool"].split("-d")[1].split(" ")[0], "router warmed up %d s in %d wrk run%s" % (
-                        last["method"]["warmup_seconds"], last["method"].get("warmup_runs", 1),
-                        "" if last["method"].get("warmup_runs", 1) == 1 else "s")),
+                        last["method"]["warmup_seconds"], warmup_runs, "" if warmup_runs == 1 else "s")),
                 ""]
         extra = []
         if last["method"].get("router_nats"):
