@@ -187,10 +187,17 @@ public final class RevisionMetrics {
     }
 
     /**
-     * The figures since the previous call; resets the windows. Only what was written is cleared: a window without requests
-     * (nothing recorded in it, its histogram and sketch still clear) is swapped but not reset, and the merged histogram and
-     * union only when they hold something, so an idle revision costs no pass over its histograms' counts arrays. The result is
-     * the same as resetting all of them every time.
+     * The figures since the previous call. Each slot's window is swapped out and read here, and cleared at the next call
+     * (before it is swapped back in): so when only one window holds requests, as always with one event loop, the interval is
+     * that window itself, its histogram and sketch read in place, with no merge into the sampler's copies (two passes over a
+     * histogram's counts and an HLL union fewer, on a core the data plane may share). Otherwise the busy windows are merged
+     * into {@link #merged} and {@link #union}. Only what was written is cleared: a window without requests (nothing recorded in
+     * it, its histogram and sketch still clear) is not reset, and the merged histogram and union only when they hold something,
+     * so an idle revision costs no pass over its histograms' counts arrays.
+     * <p>
+     * The result's histogram is the window's or the sampler's, valid until the next call. Its counts are exactly those of
+     * merging every window; its users are the sketch's own estimate with one busy window, the union's with several (both the
+     * library's estimates of the same users, within the sketch's error).
      */
     Interval interval() {
         long requests = 0;
@@ -199,43 +206,63 @@ public final class RevisionMetrics {
         long c3 = 0;
         long c4 = 0;
         long c5 = 0;
-        if (merged.getTotalCount() > 0) {
-            merged.reset();
-        }
-        if (!union.isEmpty()) {
-            union.reset();
-        }
+        Window only = null;
+        int busy = 0;
         for (Slot slot : windows) {
+            // the window read at the previous call: encoded since, so cleared now, before it is swapped back in
+            slot.inactive.clearIfWritten();
             Window w = slot.swap();
             if (w.requests == 0) {
                 // every write to a window counts a request first, so this one is as its last reset left it
                 continue;
             }
+            busy++;
+            only = w;
             requests += w.requests;
             errors += w.errors;
             c2 += w.s2xx;
             c3 += w.s3xx;
             c4 += w.s4xx;
             c5 += w.s5xx;
-            merged.add(w.latency);
-            if (!w.users.isEmpty()) {
-                union.update(w.users);
+        }
+        Histogram latency;
+        long distinctUsers;
+        if (busy == 1) {
+            latency = only.latency;
+            distinctUsers = only.users.isEmpty() ? 0 : Math.round(only.users.getEstimate());
+        } else {
+            if (merged.getTotalCount() > 0) {
+                merged.reset();
             }
-            w.reset();
+            if (!union.isEmpty()) {
+                union.reset();
+            }
+            for (Slot slot : windows) {
+                Window w = slot.inactive;
+                if (w.requests == 0) {
+                    continue;
+                }
+                merged.add(w.latency);
+                if (!w.users.isEmpty()) {
+                    union.update(w.users);
+                }
+            }
+            latency = merged;
+            distinctUsers = union.isEmpty() ? 0 : Math.round(union.getEstimate());
         }
-        long distinctUsers = union.isEmpty() ? 0 : Math.round(union.getEstimate());
-        if (merged.getTotalCount() > 0) {
-            lastP50Seconds = merged.getValueAtPercentile(50) / 1e6;
-            lastP99Seconds = merged.getValueAtPercentile(99) / 1e6;
+        if (latency.getTotalCount() > 0) {
+            lastP50Seconds = latency.getValueAtPercentile(50) / 1e6;
+            lastP99Seconds = latency.getValueAtPercentile(99) / 1e6;
         }
-        return new Interval(requests, errors, c2, c3, c4, c5, merged, inFlight(), distinctUsers);
+        return new Interval(requests, errors, c2, c3, c4, c5, latency, inFlight(), distinctUsers);
     }
 
     /** One slot's current window (written by its event loop) and the spare one (the sampler's, between swaps). */
     private static final class Slot {
         final WriterReaderPhaser phaser = new WriterReaderPhaser();
         volatile Window active = new Window();
-        private Window inactive = new Window();
+        /** The sampler's: the window last swapped out, read until the next {@link #interval()} clears it. */
+        Window inactive = new Window();
 
         /** Swaps the windows; returns the one written until now, which no writer touches any more. */
         Window swap() {
@@ -279,6 +306,13 @@ public final class RevisionMetrics {
             latency.recordValue(micros);
         }
 
+        /** Clears what was written since the last clear; a window that counted no request is clear already. */
+        void clearIfWritten() {
+            if (requests != 0) {
+                reset();
+            }
+        }
+
         void reset() {
             requests = 0;
             errors = 0;
@@ -292,7 +326,8 @@ public final class RevisionMetrics {
     }
 
     /**
-     * One interval's figures; {@code latency} is the sampler's reused histogram, valid until the next {@link #interval()}.
+     * One interval's figures; {@code latency} is a window's or the sampler's histogram, valid until the next
+     * {@link #interval()}.
      */
     record Interval(long requests, long errors, long s2xx, long s3xx, long s4xx, long s5xx, Histogram latency,
             long inFlight, long users) {
