@@ -35,6 +35,19 @@ public interface RouterConfig {
     /** The Kubernetes Gateway API backend ({@code avalo.router.gateway-api.*}). */
     GatewayApiConfig gatewayApi();
 
+    /** The per-second samples ({@code avalo.router.metrics.*}). */
+    Metrics metrics();
+
+    interface Metrics {
+        /**
+         * Samples of made-up traffic computed (and not published) at startup, before the data plane listens, so that the JIT
+         * compiles the sample's code then: run once a second, it would otherwise stay interpreted for minutes, costing 1–5 ms a
+         * tick on the data plane's core, and be compiled there under load. 0 turns it off.
+         */
+        @WithDefault("2000")
+        int warmUpTicks();
+    }
+
     interface Proxy {
         /** Data-plane port. */
         @WithDefault("8000")

@@ -520,6 +520,11 @@ class MetricsSamplerCost {
             public GatewayApiConfig gatewayApi() {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public Metrics metrics() {
+                return () -> 0;
+            }
         };
     }
 }

@@ -58,6 +58,8 @@ class MetricsSamplerTest {
     @Inject
     RouterNats nats;
     @Inject
+    ProxyMetrics metrics;
+    @Inject
     Vertx vertx;
 
     NatsProbe probe;
@@ -164,6 +166,40 @@ class MetricsSamplerTest {
                 .contains("avalo_router_requests_total{revision=\"metered-v1\",role=\"stable\",service=\"metered\"}")
                 .contains("avalo_router_errors_total").contains("avalo_router_latency_seconds_count")
                 .contains("avalo_router_in_flight");
+    }
+
+    /** Nothing here calls {@code tick()}: the scheduler samples a live route every second on its own. */
+    @Test
+    void theSchedulerSamplesEverySecondOnItsOwn() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(nats::isConnected);
+        NatsProbe.Recorder samples = probe.record(NatsTestResource.prefix() + ".metrics.ticking.production");
+        table.apply(RouteCompiler.compile("ticking.production", new DesiredRoute("ticking", "production", 1,
+                new RouteTarget("ticking-v1", List.of(upstream("blue"))), null, 0, Stickiness.defaultHeader(), "test"),
+                "production"));
+        // idle, the live stable revision still reports (with zeros), once a second: two samples within a few seconds
+        await().atMost(Duration.ofSeconds(6)).until(() -> decode(samples).stream()
+                .filter(s -> s.revision().equals("ticking-v1")).count() >= 2);
+        assertThat(decode(samples)).allSatisfy(s -> assertThat(s.requests()).isZero());
+    }
+
+    /**
+     * The startup warm-up (run before this test, at the default 2,000 ticks) and any later one compute samples of made-up
+     * traffic and publish none, and leave no revision in the registry, in a sample or on {@code /q/metrics}.
+     */
+    @Test
+    void warmUpPublishesNothingAndLeavesNoRevisionBehind() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(nats::isConnected);
+        NatsProbe.Recorder everything = probe.record(NatsTestResource.prefix() + ".>");
+        sampler.warmUp(300);
+        sampler.tick();
+        // a marker after both: once it arrives, anything the warm-up or the tick published would have arrived before it
+        nats.publish(NatsTestResource.prefix() + ".test.marker", new byte[]{1});
+        await().atMost(Duration.ofSeconds(5)).until(() -> everything.messages().stream()
+                .anyMatch(m -> m.getSubject().endsWith(".test.marker")));
+        assertThat(everything.messages()).noneMatch(m -> new String(m.getData(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("warm-up"));
+        assertThat(metrics.all()).noneMatch(m -> m.service().equals("warm-up"));
+        assertThat(RestAssured.get("/q/metrics").asString()).doesNotContain("warm-up");
     }
 
     static List<RouterMetricsSample> decode(NatsProbe.Recorder recorder) {
