@@ -72,10 +72,12 @@ public class MetricsSampler {
 
     /**
      * Runs the sample's code {@code ticks} times on made-up traffic and publishes nothing: a stable and a canary revision of
-     * its own (not in the registry, so in no Micrometer meter and no sample), as many event-loop slots as the proxy has, 200
-     * requests of 1,000 users a busy tick split 90/10 (so the stable's users' sketch reaches its HLL mode, as under load), and
-     * every fifth tick idle (an idle revision's path differs: without it, the JIT would compile the busy path alone and
-     * recompile at the first idle second, under load). Each interval is encoded and serialised as a sample.
+     * its own (not in the registry, so in no Micrometer meter and no sample), as many event-loop slots as the proxy has, and
+     * requests of 5,000 users split 90/10. Every other busy tick has 800 requests, some 600 distinct users on the stable, past
+     * the 384 at which a sketch of lgK 12 leaves its exact modes for the HLL one, as under load; the others have 100, few
+     * users, as on a canary at 1 %. Every fifth tick is idle: an idle revision's path differs, and without it the JIT would
+     * compile the busy path alone and recompile at the first idle second, under load. Each interval is encoded and serialised
+     * as a sample.
      */
     synchronized void warmUp(int ticks) {
         if (closed) {
@@ -84,14 +86,15 @@ public class MetricsSampler {
         int slots = metrics.slots();
         RevisionMetrics stable = new RevisionMetrics("warm-up", "warm-up-v1", "stable", slots);
         RevisionMetrics canary = new RevisionMetrics("warm-up", "warm-up-v2", "canary", slots);
-        long[] users = new long[1_000];
+        long[] users = new long[5_000];
         for (int i = 0; i < users.length; i++) {
             users[i] = StickyHash.hash("warm-up-user-" + i);
         }
         long seed = 42;
         Instant start = clock.instant();
         for (int t = 0; t < ticks; t++) {
-            for (int r = 0; t % 5 != 4 && r < 200; r++) {
+            int requests = t % 5 == 4 ? 0 : t % 2 == 0 ? 800 : 100;
+            for (int r = 0; r < requests; r++) {
                 seed = seed * 6364136223846793005L + 1442695040888963407L;
                 int bits = (int) (seed >>> 33);
                 RevisionMetrics m = r % 10 == 9 ? canary : stable;
