@@ -48,6 +48,13 @@ public class MetricsSampler {
     private final RouterConfig config;
     private Instant windowStart;
     private final CompressedHistogramEncoder encoder = new CompressedHistogramEncoder();
+    /**
+     * Times each warm-up sample is serialised. Jackson's code for a sample is straight-line, compiled by call counts (C2 after
+     * some 5,000 calls), and two samples a tick were too few: JFR showed C2 compiling the {@code Instant} formatting of
+     * {@code windowStart} for 595 ms in the benchmark's third timed round, on the data plane's core. Serialising costs a few µs
+     * once compiled, so 16,000 calls add some 50 ms to the warm-up.
+     */
+    private static final int SERIALISATIONS = 4;
     private boolean closed;
 
     public MetricsSampler(ProxyMetrics metrics, RouterNats nats, RouteTable table, RouterConfig config, Clock clock) {
@@ -76,8 +83,8 @@ public class MetricsSampler {
      * requests of 5,000 users split 90/10. Every other busy tick has 800 requests, some 600 distinct users on the stable, past
      * the 384 at which a sketch of lgK 12 leaves its exact modes for the HLL one, as under load; the others have 100, few
      * users, as on a canary at 1 %. Every fifth tick is idle: an idle revision's path differs, and without it the JIT would
-     * compile the busy path alone and recompile at the first idle second, under load. Each interval is encoded and serialised
-     * as a sample.
+     * compile the busy path alone and recompile at the first idle second, under load. Each interval is encoded, and serialised
+     * as a sample {@link #SERIALISATIONS} times.
      */
     synchronized void warmUp(int ticks) {
         if (closed) {
@@ -105,8 +112,13 @@ public class MetricsSampler {
                 m.started(slot);
                 m.completed(slot, status, micros, false, (bits & 7) != 0, users[(bits >>> 8) % users.length]);
             }
-            Json.encode(sample(stable, stable.interval(), start, 1_000));
-            Json.encode(sample(canary, canary.interval(), start, 1_000));
+            RouterMetricsSample[] samples = {sample(stable, stable.interval(), start, 1_000),
+                    sample(canary, canary.interval(), start, 1_000)};
+            for (RouterMetricsSample sample : samples) {
+                for (int k = 0; k < SERIALISATIONS; k++) {
+                    Json.encode(sample);
+                }
+            }
         }
     }
 
