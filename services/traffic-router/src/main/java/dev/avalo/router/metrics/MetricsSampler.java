@@ -2,6 +2,7 @@ package dev.avalo.router.metrics;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.SplittableRandom;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -45,7 +46,8 @@ public class MetricsSampler {
     private final Clock clock;
     private final String routerId;
     private final String environment;
-    private final RouterConfig config;
+    /** Warm-up samples at start-up: none without the embedded data plane. */
+    private final int warmUpTicks;
     private Instant windowStart;
     private final CompressedHistogramEncoder encoder = new CompressedHistogramEncoder();
     /**
@@ -64,15 +66,15 @@ public class MetricsSampler {
         this.clock = clock;
         this.routerId = RouterIdentity.resolve(config.id());
         this.environment = config.environment();
-        this.config = config;
+        this.warmUpTicks = EmbeddedBackend.TYPE.equals(config.backend()) ? config.metrics().warmUpTicks() : 0;
         this.windowStart = clock.instant();
     }
 
     /** Before the data plane listens ({@code ProxyServer} starts it at the default priority, after this). */
     void onStart(@Observes @Priority(1000) StartupEvent event) {
-        if (EmbeddedBackend.TYPE.equals(config.backend()) && config.metrics().warmUpTicks() > 0) {
+        if (warmUpTicks > 0) {
             long started = System.nanoTime();
-            warmUp(config.metrics().warmUpTicks());
+            warmUp(warmUpTicks);
             Log.infof("metrics sample code warmed up in %d ms", (System.nanoTime() - started) / 1_000_000);
         }
     }
@@ -97,20 +99,19 @@ public class MetricsSampler {
         for (int i = 0; i < users.length; i++) {
             users[i] = StickyHash.hash("warm-up-user-" + i);
         }
-        long seed = 42;
+        SplittableRandom random = new SplittableRandom(42);
         Instant start = clock.instant();
         for (int t = 0; t < ticks; t++) {
             int requests = t % 5 == 4 ? 0 : t % 2 == 0 ? 800 : 100;
             for (int r = 0; r < requests; r++) {
-                seed = seed * 6364136223846793005L + 1442695040888963407L;
-                int bits = (int) (seed >>> 33);
                 RevisionMetrics m = r % 10 == 9 ? canary : stable;
                 int slot = r % slots;
-                // 0.3–2.3 ms mostly, every 64th request 10–75 ms; now and then a 404 or a 503
-                long micros = (bits & 63) == 0 ? 10_000 + (bits >>> 6) % 65_000 : 300 + (bits >>> 6) % 2_000;
-                int status = (bits & 255) == 1 ? 503 : (bits & 31) == 2 ? 404 : 200;
+                // 0.3–2.3 ms mostly, one in 64 10–75 ms; one in 256 a 503, one in 32 a 404; one in 8 without a user
+                long micros = random.nextInt(64) == 0 ? 10_000 + random.nextInt(65_000) : 300 + random.nextInt(2_000);
+                int pick = random.nextInt(256);
+                int status = pick == 0 ? 503 : pick % 32 == 1 ? 404 : 200;
                 m.started(slot);
-                m.completed(slot, status, micros, false, (bits & 7) != 0, users[(bits >>> 8) % users.length]);
+                m.completed(slot, status, micros, false, random.nextInt(8) != 0, users[random.nextInt(users.length)]);
             }
             RouterMetricsSample[] samples = {sample(stable, stable.interval(), start, 1_000),
                     sample(canary, canary.interval(), start, 1_000)};
