@@ -1,12 +1,17 @@
 package dev.avalo.orchestrator.schedule;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Message;
 import io.quarkus.logging.Log;
 
@@ -21,8 +26,14 @@ import dev.avalo.orchestrator.nats.NatsClient;
 
 /**
  * Asks the scheduler ({@code avalo.cmd.schedule.check}) whether a deployment may start or promote now. No answer within the
- * timeout blocks with reason "scheduler unavailable", except in the fail-open environments. A problem the scheduler answers (it
- * heard the question and refused it) blocks everywhere, with its detail as the reason.
+ * timeout blocks with a reason starting "scheduler unavailable" and saying why, except in the fail-open environments. A problem
+ * the scheduler answers (it heard the question and refused it) blocks everywhere, with its detail as the reason.
+ * <p>
+ * "No responders" (NATS knows no subscriber on the subject: a scheduler restarting, or reconnecting after a nats-server
+ * restart) is asked again every {@value #RETRY_PAUSE_MILLIS} ms within the same timeout: the question never reached a
+ * scheduler, so asking again cannot record an emergency override twice. A question that reached one and got no answer is not
+ * asked again. Meters: {@code avalo_schedule_checks_total{outcome}} (allowed, blocked, refused, unavailable) and
+ * {@code avalo_schedule_check_retries_total}.
  */
 @ApplicationScoped
 public class ScheduleClient {
@@ -30,15 +41,22 @@ public class ScheduleClient {
     public static final String UNAVAILABLE = "scheduler unavailable";
     /** Reply header of the scheduler carrying the HTTP-equivalent status of a problem reply. */
     public static final String STATUS_HEADER = "Avalo-Status";
+    /** Pause before asking again after "no responders". */
+    static final long RETRY_PAUSE_MILLIS = 100;
 
     private final NatsClient nats;
     private final OrchestratorConfig config;
     private final Clock clock;
+    private final MeterRegistry registry;
+    private final Counter retries;
 
-    public ScheduleClient(NatsClient nats, OrchestratorConfig config, Clock clock) {
+    public ScheduleClient(NatsClient nats, OrchestratorConfig config, Clock clock, MeterRegistry registry) {
         this.nats = nats;
         this.config = config;
         this.clock = clock;
+        this.registry = registry;
+        this.retries = Counter.builder("avalo.schedule.check.retries")
+                .description("schedule checks asked again after NATS knew no scheduler on the subject").register(registry);
     }
 
     public ScheduleCheckReply check(String service, String environment, Emergency emergency) {
@@ -47,32 +65,71 @@ public class ScheduleClient {
                     null);
         }
         ScheduleCheckRequest request = new ScheduleCheckRequest(service, environment, clock.instant(), emergency);
-        try {
-            CompletableFuture<Message> future = nats.connection().request(nats.subjects().scheduleCheck(),
-                    Json.encode(request));
-            Message reply = future.get(config.schedule().timeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (reply.isStatusMessage()) {
-                return unavailable(environment, "no responder (" + reply.getStatus().getMessage() + ")");
+        byte[] body = Json.encode(request);
+        Duration timeout = config.schedule().timeout();
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        String subject = nats.subjects().scheduleCheck();
+        for (int attempt = 1;; attempt++) {
+            String noResponders;
+            try {
+                CompletableFuture<Message> future = nats.connection().request(subject, body);
+                Message reply = future.get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
+                if (!reply.isStatusMessage()) {
+                    return answered(service, environment, reply);
+                }
+                if (reply.getStatus().getCode() != 503) {
+                    return unavailable(environment, "NATS answered status " + reply.getStatus().getCode() + " "
+                            + reply.getStatus().getMessage());
+                }
+                noResponders = "no scheduler listening on " + subject;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return unavailable(environment, "interrupted");
+            } catch (CancellationException e) { // how jnats ends a request that had no responders
+                noResponders = "no scheduler listening on " + subject;
+            } catch (TimeoutException e) {
+                return unavailable(environment, "no answer within " + millis(timeout));
+            } catch (Exception e) {
+                return unavailable(environment, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
-            Problem problem = problemOf(reply);
-            if (problem != null) {
-                // the scheduler answered and refused the question: never fail-open on that
-                String why = "the scheduler refused the check (" + problem.status() + " " + problem.title() + "): "
-                        + problem.detail();
-                Log.warnf("%s; blocking %s/%s", why, service, environment);
-                return new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of(why), null, null);
+            // ask again only if that question still has a pause's time to be answered in
+            long left = deadline - System.nanoTime();
+            if (left <= TimeUnit.MILLISECONDS.toNanos(2 * RETRY_PAUSE_MILLIS)) {
+                return unavailable(environment, noResponders + " (asked " + attempt + (attempt == 1 ? " time" : " times")
+                        + " in " + millis(Duration.ofNanos(System.nanoTime() - started)) + ")");
             }
-            return Json.decode(reply.getData(), ScheduleCheckReply.class);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unavailable(environment, "interrupted");
-        } catch (java.util.concurrent.CancellationException e) {
-            return unavailable(environment, "no responders on " + nats.subjects().scheduleCheck());
-        } catch (java.util.concurrent.TimeoutException e) {
-            return unavailable(environment, "no answer within " + config.schedule().timeout());
-        } catch (Exception e) {
-            return unavailable(environment, e.getClass().getSimpleName() + ": " + e.getMessage());
+            retries.increment();
+            try {
+                Thread.sleep(RETRY_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return unavailable(environment, "interrupted");
+            }
         }
+    }
+
+    private ScheduleCheckReply answered(String service, String environment, Message reply) {
+        Problem problem = problemOf(reply);
+        if (problem != null) {
+            // the scheduler answered and refused the question: never fail-open on that
+            String why = "the scheduler refused the check (" + problem.status() + " " + problem.title() + "): "
+                    + problem.detail();
+            Log.warnf("%s; blocking %s/%s", why, service, environment);
+            count("refused");
+            return new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of(why), null, null);
+        }
+        ScheduleCheckReply decoded = Json.decode(reply.getData(), ScheduleCheckReply.class);
+        count(decoded.allowed() ? "allowed" : "blocked");
+        return decoded;
+    }
+
+    private void count(String outcome) {
+        registry.counter("avalo.schedule.checks", "outcome", outcome).increment();
+    }
+
+    private static String millis(Duration d) {
+        return d.toMillis() + " ms";
     }
 
     /**
@@ -97,12 +154,13 @@ public class ScheduleClient {
     }
 
     private ScheduleCheckReply unavailable(String environment, String why) {
+        count("unavailable");
         if (config.schedule().failOpenEnvironments().contains(environment)) {
-            Log.warnf("scheduler unavailable (%s); %s is fail-open, allowing", why, environment);
-            return new ScheduleCheckReply(true, ScheduleVerdict.ALLOWED, List.of(UNAVAILABLE + "; " + environment
-                    + " is allowed without it"), null, null);
+            Log.warnf("%s (%s); %s is fail-open, allowing", UNAVAILABLE, why, environment);
+            return new ScheduleCheckReply(true, ScheduleVerdict.ALLOWED, List.of(UNAVAILABLE + " (" + why + "); "
+                    + environment + " is allowed without it"), null, null);
         }
-        Log.warnf("scheduler unavailable (%s); blocking %s", why, environment);
-        return new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of(UNAVAILABLE), null, null);
+        Log.warnf("%s (%s); blocking %s", UNAVAILABLE, why, environment);
+        return new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of(UNAVAILABLE + " (" + why + ")"), null, null);
     }
 }

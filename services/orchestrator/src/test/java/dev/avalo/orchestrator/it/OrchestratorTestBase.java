@@ -67,6 +67,8 @@ public abstract class OrchestratorTestBase {
 
     protected static NatsProbe nats;
     protected static Subjects subjects;
+    /** The test scheduler's subscriber on {@code avalo.cmd.schedule.check}: unsubscribe it to have no scheduler at all. */
+    protected static io.nats.client.Dispatcher schedulerDispatcher;
 
     @Inject
     protected DeadlineSweeper sweeper;
@@ -97,6 +99,7 @@ public abstract class OrchestratorTestBase {
             }
         });
         scheduler.subscribe(subjects.scheduleCheck());
+        schedulerDispatcher = scheduler;
         try {
             nats.connection().flush(java.time.Duration.ofSeconds(5));
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package dev.avalo.orchestrator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -9,10 +10,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.avalo.contracts.schedule.ActiveFreeze;
@@ -23,9 +32,14 @@ import dev.avalo.contracts.schedule.ScheduleVerdict;
 @QuarkusTest
 class ScheduleTest extends OrchestratorTestBase {
 
+    @Inject
+    MeterRegistry registry;
+
     @AfterEach
-    void reset() {
+    void reset() throws Exception {
         allowAll();
+        schedulerDispatcher.subscribe(subjects.scheduleCheck()); // a no-op if subscribed
+        nats.connection().flush(Duration.ofSeconds(5));
     }
 
     @Test
@@ -51,10 +65,63 @@ class ScheduleTest extends OrchestratorTestBase {
         registerService(service, "production", service + "-v1");
         registerService(service, "development", service + "-v1");
         SCHEDULER.set(req -> null);
+        double unavailable = checks("unavailable");
         post("deployer", "/api/v1/deployments", startBody(service, "production", service + "-v2")).then()
-                .statusCode(423).body("details.reasons", hasItem("scheduler unavailable"));
+                .statusCode(423).body("details.reasons", hasItem("scheduler unavailable (no answer within 3000 ms)"));
         post("deployer", "/api/v1/deployments", startBody(service, "development", service + "-v2")).then()
                 .statusCode(201).body("stage.weightBasisPoints", equalTo(10000));
+        get("viewer", "/api/v1/dashboard/schedule/" + service + "/development").then().statusCode(200)
+                .body("allowed", equalTo(true)).body("reasons[0]", equalTo("scheduler unavailable (no answer within"
+                        + " 3000 ms); development is allowed without it"));
+        assertThat(checks("unavailable")).isEqualTo(unavailable + 3);
+    }
+
+    @Test
+    void noSchedulerListeningIsAskedAgainUntilTheTimeoutThenBlocks() throws Exception {
+        String service = unique("gone-api");
+        registerService(service, "production", service + "-v1");
+        schedulerDispatcher.unsubscribe(subjects.scheduleCheck());
+        nats.connection().flush(Duration.ofSeconds(5));
+        double retries = retries();
+        String reason = post("deployer", "/api/v1/deployments", startBody(service, "production", service + "-v2")).then()
+                .statusCode(423).extract().path("details.reasons[0]");
+        Matcher m = Pattern.compile("scheduler unavailable \\(no scheduler listening on "
+                + Pattern.quote(subjects.scheduleCheck()) + " \\(asked (\\d+) times in (\\d+) ms\\)\\)").matcher(reason);
+        assertThat(m.matches()).as(reason).isTrue();
+        // asked every 100 ms for the 3 s timeout: more than a few times, never as fast as it can
+        assertThat(Integer.parseInt(m.group(1))).isBetween(5, 40);
+        assertThat(Integer.parseInt(m.group(2))).isBetween(2700, 3100);
+        assertThat(retries()).isGreaterThanOrEqualTo(retries + Integer.parseInt(m.group(1)) - 1);
+        get("viewer", "/api/v1/deployments?service=" + service).then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void aSchedulerThatComesBackWithinTheTimeoutIsAskedAgainAndAnswers() throws Exception {
+        String service = unique("back-api");
+        registerService(service, "production", service + "-v1");
+        schedulerDispatcher.unsubscribe(subjects.scheduleCheck());
+        nats.connection().flush(Duration.ofSeconds(5));
+        double retries = retries();
+        CompletableFuture<io.restassured.response.Response> start = CompletableFuture
+                .supplyAsync(() -> post("deployer", "/api/v1/deployments", startBody(service, "production",
+                        service + "-v2")));
+        // the first question found nobody listening; the scheduler is back before the timeout
+        await().atMost(WAIT).until(() -> retries() > retries);
+        schedulerDispatcher.subscribe(subjects.scheduleCheck());
+        nats.connection().flush(Duration.ofSeconds(5));
+        start.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).then().statusCode(201);
+        assertThat(SCHEDULE_REQUESTS).as("questions the scheduler heard").filteredOn(r -> r.service().equals(service))
+                .hasSize(1);
+    }
+
+    private double retries() {
+        Counter c = registry.find("avalo.schedule.check.retries").counter(); // registered with the client, on first use
+        return c == null ? 0 : c.count();
+    }
+
+    private double checks(String outcome) {
+        Counter c = registry.find("avalo.schedule.checks").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
     }
 
     @Test
