@@ -51,7 +51,7 @@ public final class OwnNatsServer implements AutoCloseable {
     private final Path storeDir;
     private final Path logFile;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_REQUEST_TIMEOUT).build();
-    private Process process;
+    private volatile Process process;
     private int monitorPort;
 
     private OwnNatsServer(String binary, int port, Path storeDir) {
@@ -59,6 +59,14 @@ public final class OwnNatsServer implements AutoCloseable {
         this.port = port;
         this.storeDir = storeDir;
         this.logFile = storeDir.resolveSibling(storeDir.getFileName() + ".log");
+        // a test JVM that ends without closing the server (a constructor that failed after starting it, a killed fork's
+        // normal exit path) must not leave a nats-server behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process p = process;
+            if (p != null) {
+                p.destroy();
+            }
+        }, "own-nats-server-stop"));
     }
 
     /**
