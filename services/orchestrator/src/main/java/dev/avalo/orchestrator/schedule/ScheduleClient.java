@@ -32,7 +32,7 @@ import dev.avalo.orchestrator.nats.NatsClient;
  * "No responders" (NATS knows no subscriber on the subject: a scheduler restarting, or reconnecting after a nats-server
  * restart) is asked again every {@value #RETRY_PAUSE_MILLIS} ms within the same timeout: the question never reached a
  * scheduler, so asking again cannot record an emergency override twice. A question that reached one and got no answer is not
- * asked again. Meters: {@code avalo_schedule_checks_total{outcome}} (allowed, blocked, refused, unavailable) and
+ * asked again. Meters: {@code avalo_schedule_checks_total{environment,outcome}} (allowed, blocked, refused, unavailable) and
  * {@code avalo_schedule_check_retries_total}.
  */
 @ApplicationScoped
@@ -116,16 +116,16 @@ public class ScheduleClient {
             String why = "the scheduler refused the check (" + problem.status() + " " + problem.title() + "): "
                     + problem.detail();
             Log.warnf("%s; blocking %s/%s", why, service, environment);
-            count("refused");
+            count(environment, "refused");
             return new ScheduleCheckReply(false, ScheduleVerdict.BLOCKED, List.of(why), null, null);
         }
         ScheduleCheckReply decoded = Json.decode(reply.getData(), ScheduleCheckReply.class);
-        count(decoded.allowed() ? "allowed" : "blocked");
+        count(environment, decoded.allowed() ? "allowed" : "blocked");
         return decoded;
     }
 
-    private void count(String outcome) {
-        registry.counter("avalo.schedule.checks", "outcome", outcome).increment();
+    private void count(String environment, String outcome) {
+        registry.counter("avalo.schedule.checks", "environment", environment, "outcome", outcome).increment();
     }
 
     private static String millis(Duration d) {
@@ -154,7 +154,7 @@ public class ScheduleClient {
     }
 
     private ScheduleCheckReply unavailable(String environment, String why) {
-        count("unavailable");
+        count(environment, "unavailable");
         if (config.schedule().failOpenEnvironments().contains(environment)) {
             Log.warnf("%s (%s); %s is fail-open, allowing", UNAVAILABLE, why, environment);
             return new ScheduleCheckReply(true, ScheduleVerdict.ALLOWED, List.of(UNAVAILABLE + " (" + why + "); "

@@ -65,7 +65,8 @@ class ScheduleTest extends OrchestratorTestBase {
         registerService(service, "production", service + "-v1");
         registerService(service, "development", service + "-v1");
         SCHEDULER.set(req -> null);
-        double unavailable = checks("unavailable");
+        double production = checks("production", "unavailable");
+        double development = checks("development", "unavailable");
         post("deployer", "/api/v1/deployments", startBody(service, "production", service + "-v2")).then()
                 .statusCode(423).body("details.reasons", hasItem("scheduler unavailable (no answer within 3000 ms)"));
         post("deployer", "/api/v1/deployments", startBody(service, "development", service + "-v2")).then()
@@ -73,7 +74,8 @@ class ScheduleTest extends OrchestratorTestBase {
         get("viewer", "/api/v1/dashboard/schedule/" + service + "/development").then().statusCode(200)
                 .body("allowed", equalTo(true)).body("reasons[0]", equalTo("scheduler unavailable (no answer within"
                         + " 3000 ms); development is allowed without it"));
-        assertThat(checks("unavailable")).isEqualTo(unavailable + 3);
+        assertThat(checks("production", "unavailable")).isEqualTo(production + 1);
+        assertThat(checks("development", "unavailable")).isEqualTo(development + 2);
     }
 
     @Test
@@ -119,8 +121,9 @@ class ScheduleTest extends OrchestratorTestBase {
         return c == null ? 0 : c.count();
     }
 
-    private double checks(String outcome) {
-        Counter c = registry.find("avalo.schedule.checks").tag("outcome", outcome).counter();
+    private double checks(String environment, String outcome) {
+        Counter c = registry.find("avalo.schedule.checks").tag("environment", environment).tag("outcome", outcome)
+                .counter();
         return c == null ? 0 : c.count();
     }
 
