@@ -71,7 +71,6 @@ public class ScheduleClient {
         long deadline = started + timeout.toNanos();
         String subject = nats.subjects().scheduleCheck();
         for (int attempt = 1;; attempt++) {
-            String noResponders;
             try {
                 CompletableFuture<Message> future = nats.connection().request(subject, body);
                 Message reply = future.get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
@@ -82,12 +81,12 @@ public class ScheduleClient {
                     return unavailable(environment, "NATS answered status " + reply.getStatus().getCode() + " "
                             + reply.getStatus().getMessage());
                 }
-                noResponders = "no scheduler listening on " + subject;
+                // 503: no responders, as below
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return unavailable(environment, "interrupted");
             } catch (CancellationException e) { // how jnats ends a request that had no responders
-                noResponders = "no scheduler listening on " + subject;
+                // asked again below
             } catch (TimeoutException e) {
                 return unavailable(environment, "no answer within " + millis(timeout));
             } catch (Exception e) {
@@ -96,8 +95,9 @@ public class ScheduleClient {
             // ask again only if that question still has a pause's time to be answered in
             long left = deadline - System.nanoTime();
             if (left <= TimeUnit.MILLISECONDS.toNanos(2 * RETRY_PAUSE_MILLIS)) {
-                return unavailable(environment, noResponders + " (asked " + attempt + (attempt == 1 ? " time" : " times")
-                        + " in " + millis(Duration.ofNanos(System.nanoTime() - started)) + ")");
+                return unavailable(environment,
+                        "no scheduler listening on " + subject + " (asked " + attempt + (attempt == 1 ? " time" : " times")
+                                + " in " + millis(Duration.ofNanos(System.nanoTime() - started)) + ")");
             }
             retries.increment();
             try {

@@ -38,8 +38,7 @@ class ScheduleTest extends OrchestratorTestBase {
     @AfterEach
     void reset() throws Exception {
         allowAll();
-        schedulerDispatcher.subscribe(subjects.scheduleCheck()); // a no-op if subscribed
-        nats.connection().flush(Duration.ofSeconds(5));
+        schedulerListening(true); // a no-op if subscribed
     }
 
     @Test
@@ -82,8 +81,7 @@ class ScheduleTest extends OrchestratorTestBase {
     void noSchedulerListeningIsAskedAgainUntilTheTimeoutThenBlocks() throws Exception {
         String service = unique("gone-api");
         registerService(service, "production", service + "-v1");
-        schedulerDispatcher.unsubscribe(subjects.scheduleCheck());
-        nats.connection().flush(Duration.ofSeconds(5));
+        schedulerListening(false);
         double retries = retries();
         String reason = post("deployer", "/api/v1/deployments", startBody(service, "production", service + "-v2")).then()
                 .statusCode(423).extract().path("details.reasons[0]");
@@ -101,19 +99,27 @@ class ScheduleTest extends OrchestratorTestBase {
     void aSchedulerThatComesBackWithinTheTimeoutIsAskedAgainAndAnswers() throws Exception {
         String service = unique("back-api");
         registerService(service, "production", service + "-v1");
-        schedulerDispatcher.unsubscribe(subjects.scheduleCheck());
-        nats.connection().flush(Duration.ofSeconds(5));
+        schedulerListening(false);
         double retries = retries();
         CompletableFuture<io.restassured.response.Response> start = CompletableFuture
                 .supplyAsync(() -> post("deployer", "/api/v1/deployments", startBody(service, "production",
                         service + "-v2")));
         // the first question found nobody listening; the scheduler is back before the timeout
         await().atMost(WAIT).until(() -> retries() > retries);
-        schedulerDispatcher.subscribe(subjects.scheduleCheck());
-        nats.connection().flush(Duration.ofSeconds(5));
+        schedulerListening(true);
         start.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).then().statusCode(201);
         assertThat(SCHEDULE_REQUESTS).as("questions the scheduler heard").filteredOn(r -> r.service().equals(service))
                 .hasSize(1);
+    }
+
+    /** Subscribes or unsubscribes the test scheduler, and waits until the server knows. */
+    private static void schedulerListening(boolean listening) throws Exception {
+        if (listening) {
+            schedulerDispatcher.subscribe(subjects.scheduleCheck());
+        } else {
+            schedulerDispatcher.unsubscribe(subjects.scheduleCheck());
+        }
+        nats.connection().flush(Duration.ofSeconds(5));
     }
 
     private double retries() {
