@@ -1,6 +1,7 @@
 package dev.avalo.router.metrics;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
 
@@ -11,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 
 import dev.avalo.contracts.Json;
 import dev.avalo.contracts.metrics.RouterMetricsSample;
@@ -30,15 +30,20 @@ import dev.avalo.router.route.StickyHash;
  * is part of a live route gets a sample even in a second without traffic, so "no traffic" differs from "no router". Samples are
  * dropped while NATS is disconnected (worthless late).
  * <p>
- * The sample runs on a scheduler thread, which on a proxy pinned to one core pre-empts the data plane, so it is kept cheap:
- * idle revisions cost no histogram or sketch work ({@link RevisionMetrics#interval()}) and no deflate (the encoder keeps the
- * text of an empty histogram), and the histograms are encoded with one reused zlib deflater
- * ({@link CompressedHistogramEncoder}, the same bytes as HdrHistogram's own encoding). And its code is compiled before the data
- * plane listens ({@link #warmUp}): called once a second, it would otherwise run interpreted for minutes (1–5 ms a tick against
- * ~0.1 ms compiled, measured by {@code MetricsSamplerCost}) and have the JIT compile it on that core under load.
+ * The embedded data plane runs {@link #tick()} every {@link #PERIOD} on its first event loop ({@code ProxyServer}; there are no
+ * samples without it: an external backend carries the traffic and the router sees none). It runs between the loop's I/O
+ * batches, so every request on that loop waits for it, and it is kept cheap: idle revisions cost no histogram or sketch work
+ * ({@link RevisionMetrics#interval()}) and no deflate (the encoder keeps the text of an empty histogram), and the histograms
+ * are encoded with one reused zlib deflater ({@link CompressedHistogramEncoder}, the same bytes as HdrHistogram's own
+ * encoding). And its code is compiled before the data plane listens ({@link #warmUp}): called once a second, it would otherwise
+ * run interpreted for minutes (1–5 ms a tick against ~0.1 ms compiled, measured by {@code MetricsSamplerCost}) and have the JIT
+ * compile it on that core under load.
  */
 @ApplicationScoped
 public class MetricsSampler {
+
+    /** How often the data plane samples: one window, one sample per revision. */
+    public static final Duration PERIOD = Duration.ofSeconds(1);
 
     private final ProxyMetrics metrics;
     private final RouterNats nats;
@@ -121,11 +126,6 @@ public class MetricsSampler {
                 }
             }
         }
-    }
-
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduled() {
-        tick();
     }
 
     /** Closes the current window: publishes its samples and starts the next one. */

@@ -13,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import dev.avalo.router.backend.embedded.EmbeddedBackend;
 import dev.avalo.router.config.RouterConfig;
 import dev.avalo.router.metrics.MetricsProducer;
+import dev.avalo.router.metrics.MetricsSampler;
 import dev.avalo.router.metrics.ProxyMetrics;
 import dev.avalo.router.route.RouteTable;
 
@@ -25,13 +26,15 @@ public class ProxyServer {
 
     private final RouterConfig config;
     private final ReverseProxy proxy;
+    private final MetricsSampler sampler;
 
     /**
      * The data plane runs on Netty event loops of its own, one per core, apart from the admin HTTP server's Vert.x event loops
      * (and without the per-request HTTP metrics Quarkus attaches to those: the proxy records its own, per revision).
      */
-    public ProxyServer(RouterConfig config, RouteTable table, ProxyMetrics metrics, Clock clock) {
+    public ProxyServer(RouterConfig config, RouteTable table, ProxyMetrics metrics, MetricsSampler sampler, Clock clock) {
         this.config = config;
+        this.sampler = ClientProxy.unwrap(sampler);
         int loops = Math.min(metrics.slots(), MetricsProducer.proxyEventLoops());
         // the beans themselves, not their client proxies: the route table is read on every request, and a client proxy adds
         // a context lookup to each call
@@ -45,6 +48,9 @@ public class ProxyServer {
             return;
         }
         int port = proxy.start();
+        // the per-second metrics sample runs on the data plane's first event loop, between its I/O batches: see
+        // ReverseProxy.every for why not on a thread of its own
+        proxy.every("metrics sample", MetricsSampler.PERIOD, sampler::tick);
         Log.infof("traffic-router proxy listening on %s:%d", config.proxy().host(), port);
     }
 

@@ -168,9 +168,9 @@ class MetricsSamplerTest {
                 .contains("avalo_router_in_flight");
     }
 
-    /** Nothing here calls {@code tick()}: the scheduler samples a live route every second on its own. */
+    /** Nothing here calls {@code tick()}: the data plane's event loop samples a live route every second on its own. */
     @Test
-    void theSchedulerSamplesEverySecondOnItsOwn() throws Exception {
+    void theDataPlaneSamplesEverySecondOnItsOwn() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(nats::isConnected);
         NatsProbe.Recorder samples = probe.record(NatsTestResource.prefix() + ".metrics.ticking.production");
         table.apply(RouteCompiler.compile("ticking.production", new DesiredRoute("ticking", "production", 1,
