@@ -113,25 +113,31 @@ final class Exchange {
             local(404, "unknown-host", "Not Found", "no route for host '" + host + "' on this router");
             return;
         }
-        String identity = null;
+        // a request with an empty or no identity header has no user: it is split per request by weight
+        boolean identified = false;
+        long hash = 0;
         if (route.stickyHeader() != null) {
-            identity = request.header(route.stickyHeader());
+            long range = request.headerRange(route.stickyHeader());
+            int from = (int) (range >>> 32);
+            int to = (int) range;
+            if (range >= 0 && to > from) {
+                hash = loop.identityHash(request.lines(), from, to - from);
+                identified = true;
+            }
         } else if (route.stickyCookie() != null) {
-            identity = Headers.cookie(request.header("Cookie"), route.stickyCookie());
+            String identity = Headers.cookie(request.header("Cookie"), route.stickyCookie());
             if (identity == null || identity.isEmpty()) {
                 identity = newIdentity();
                 setCookie = route.stickyCookie() + "=" + identity + COOKIE_ATTRIBUTES;
             }
+            hash = StickyHash.hash(identity);
+            identified = true;
         }
-        if (identity != null && identity.isEmpty()) {
-            identity = null;
-        }
-        long hash = identity != null ? StickyHash.hash(identity) : 0;
-        int bucket = identity != null ? StickyHash.bucket(hash) : ThreadLocalRandom.current().nextInt(10_000);
+        int bucket = identified ? StickyHash.bucket(hash) : ThreadLocalRandom.current().nextInt(10_000);
         side = loop.proxy.upstreams.state(route).sideFor(bucket);
         side.metrics.started(loop.slot);
         // the user is counted with the request, when it completes (RevisionMetrics: same window, one critical section)
-        hasUser = identity != null;
+        hasUser = identified;
         userHash = hash;
         if (expect != null && !http10) {
             // answered here, as nginx does: the body comes to the proxy, which streams it on (Expect is not forwarded)

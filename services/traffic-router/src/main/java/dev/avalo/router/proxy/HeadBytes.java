@@ -8,6 +8,19 @@ final class HeadBytes {
     private HeadBytes() {
     }
 
+    /** Whether {@code in[at, at+len)}, read as ISO-8859-1, is exactly {@code text} (which may be null). */
+    static boolean textIs(ByteBuf in, int at, int len, String text) {
+        if (text == null || len != text.length()) {
+            return false;
+        }
+        for (int k = 0; k < len; k++) {
+            if ((in.getByte(at + k) & 0xff) != text.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether the {@code len} bytes at {@code at} spell {@code name}, ignoring ASCII case on both sides. */
     static boolean nameIs(ByteBuf in, int at, int len, String name) {
         if (len != name.length()) {

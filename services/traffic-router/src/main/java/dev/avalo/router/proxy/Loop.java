@@ -1,5 +1,6 @@
 package dev.avalo.router.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -15,6 +17,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.AddressResolverGroup;
+
+import dev.avalo.router.route.StickyHash;
 
 /**
  * What one event loop owns: its metrics slot, its upstream connection factory and keep-alive pools, and the exchanges awaiting
@@ -29,6 +33,8 @@ final class Loop {
     /** This loop's open client connections (added and removed per connection, never per request). */
     final Set<ClientConnection> clients = new HashSet<>();
     private final Bootstrap bootstrap;
+    /** Scratch for {@link #identityHash}: this loop's requests are handled one at a time. */
+    private final byte[] identityBytes = new byte[256];
     private Exchange awaitingHead;
     private Exchange awaitingTail;
     private long lastIdleSweep;
@@ -61,6 +67,26 @@ final class Loop {
     void startSweeping() {
         long period = Math.max(10, Math.min(100, TimeUnit.NANOSECONDS.toMillis(proxy.responseTimeoutNanos) / 10));
         eventLoop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@link StickyHash#hash(String)} of the ISO-8859-1 text at {@code buf[from, from+length)}, a header value: from its bytes
+     * when it is ASCII (then they are its UTF-8 bytes too), so that the sticky identity costs no {@code String} per request;
+     * from the text otherwise, or when it is longer than the scratch array.
+     */
+    long identityHash(ByteBuf buf, int from, int length) {
+        byte[] bytes = identityBytes;
+        if (length <= bytes.length) {
+            buf.getBytes(from, bytes, 0, length);
+            int i = 0;
+            while (i < length && bytes[i] >= 0) {
+                i++;
+            }
+            if (i == length) {
+                return StickyHash.hash(bytes, 0, length);
+            }
+        }
+        return StickyHash.hash(buf.toString(from, length, StandardCharsets.ISO_8859_1));
     }
 
     /** The most recently used idle connection to {@code upstream} that is still open, or null. */

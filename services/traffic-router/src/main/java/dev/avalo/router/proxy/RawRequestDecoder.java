@@ -3,6 +3,7 @@ package dev.avalo.router.proxy;
 import static dev.avalo.router.proxy.HeadBytes.isOws;
 import static dev.avalo.router.proxy.HeadBytes.nameIs;
 import static dev.avalo.router.proxy.HeadBytes.parseDecimal;
+import static dev.avalo.router.proxy.HeadBytes.textIs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -60,9 +61,23 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
 
         /** The value of the first kept header {@code name} (any case), without surrounding whitespace, or null. */
         String header(String name) {
+            long range = headerRange(name);
+            if (range < 0) {
+                return null;
+            }
+            int vs = (int) (range >>> 32);
+            return lines.toString(vs, (int) range - vs, StandardCharsets.ISO_8859_1);
+        }
+
+        /**
+         * Where the value of the first kept header {@code name} (any case) is in {@link #lines}, without surrounding
+         * whitespace: its start index in the high 32 bits and its end index in the low ones, or -1 when there is no such
+         * header. Lets the request path read a value (the sticky identity) without making a {@code String} of it.
+         */
+        long headerRange(String name) {
             ByteBuf b = lines;
             if (b == null) {
-                return null;
+                return -1;
             }
             int end = b.writerIndex();
             int i = b.indexOf(b.readerIndex(), end, (byte) '\n') + 1;
@@ -70,7 +85,7 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
             while (i > 0 && i < end) {
                 int nl = b.indexOf(i, end, (byte) '\n');
                 if (nl < 0) {
-                    return null;
+                    return -1;
                 }
                 if (nl - i > len && b.getByte(i + len) == ':' && nameIs(b, i, len, name)) {
                     int vs = i + len + 1;
@@ -81,11 +96,11 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
                     while (ve > vs && isOws(b.getByte(ve - 1))) {
                         ve--;
                     }
-                    return b.toString(vs, ve - vs, StandardCharsets.ISO_8859_1);
+                    return (long) vs << 32 | ve;
                 }
                 i = nl + 1;
             }
-            return null;
+            return -1;
         }
 
         void release() {
@@ -130,6 +145,8 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
     private int trailerBytes;
     /** Bytes of the pending head (from the reader index) already scanned for its end, so a trickled head is scanned once. */
     private int scanned;
+    /** The Host of this connection's last request (the connection's requests nearly always carry the same). */
+    private String lastHost;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -403,7 +420,12 @@ final class RawRequestDecoder extends ByteToMessageDecoder {
                         if (host != null) {
                             error = "more than one Host";
                         }
-                        host = in.toString(vStart, vEnd - vStart, StandardCharsets.ISO_8859_1);
+                        // the previous request's Host as a String again when the bytes are the same (nearly always on
+                        // one connection): no String per request
+                        if (!textIs(in, vStart, vEnd - vStart, lastHost)) {
+                            lastHost = in.toString(vStart, vEnd - vStart, StandardCharsets.ISO_8859_1);
+                        }
+                        host = lastHost;
                     }
                 }
                 case 6 -> {

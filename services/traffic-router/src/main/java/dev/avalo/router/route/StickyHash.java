@@ -25,6 +25,14 @@ public final class StickyHash {
         return MurmurHash3.hash(identity.getBytes(StandardCharsets.UTF_8), SEED)[0];
     }
 
+    /**
+     * The {@link #hash(String)} of the identity whose UTF-8 bytes are {@code bytes[offset, offset+length)}: for callers that
+     * have the bytes already (the proxy reads an ASCII header value straight from the request).
+     */
+    public static long hash(byte[] bytes, int offset, int length) {
+        return MurmurHash3.hash(bytes, offset, length, SEED)[0];
+    }
+
     /** The bucket of an identity whose {@link #hash} is {@code hash}. */
     public static int bucket(long hash) {
         return (int) Long.remainderUnsigned(hash, 10_000);

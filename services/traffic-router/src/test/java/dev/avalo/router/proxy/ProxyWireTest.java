@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,7 @@ import dev.avalo.contracts.route.Stickiness;
 import dev.avalo.router.metrics.ProxyMetrics;
 import dev.avalo.router.route.RouteCompiler;
 import dev.avalo.router.route.RouteTable;
+import dev.avalo.router.route.StickyHash;
 import dev.avalo.testing.MutableClock;
 
 /**
@@ -151,6 +153,50 @@ class ProxyWireTest {
             assertThat(second.status()).isEqualTo(201);
             assertThat(third.status()).isEqualTo(200);
             assertThat(third.headers()).containsEntry("x-avalo-revision", "pipe-v1");
+        }
+    }
+
+    @Test
+    void eachRequestIsRoutedByItsOwnHostOnAConnectionThatChangesHost() throws Exception {
+        route("first-host", blue.url());
+        route("second-host", blue.url());
+        try (Socket s = connect()) {
+            // the decoder reuses the last Host's String while the bytes are the same: a different Host must not be missed
+            write(s, "GET / HTTP/1.1\r\nHost: first-host\r\n\r\nGET / HTTP/1.1\r\nHost: first-host\r\n\r\n"
+                    + "GET / HTTP/1.1\r\nHost: second-host\r\n\r\nGET / HTTP/1.1\r\nHost: first-hosT\r\n\r\n"
+                    + "GET / HTTP/1.1\r\nHost: first-hos\r\n\r\nGET / HTTP/1.1\r\nHost: second-host\r\n\r\n");
+            InputStream in = s.getInputStream();
+            List<String> revisions = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Reply r = read(in, false);
+                revisions.add(r.status() == 404 ? "404" : r.headers().get("x-avalo-revision"));
+            }
+            assertThat(revisions).containsExactly("first-host-v1", "first-host-v1", "second-host-v1", "first-host-v1", "404",
+                    "second-host-v1");
+        }
+    }
+
+    @Test
+    void theSideOfAUserIsTheStickyHashOfTheIdentityTheHeaderSpellsWhateverItsBytes() throws Exception {
+        long generation = generations.merge("identities", 1L, Long::sum);
+        table.apply(RouteCompiler.compile("identities.production", new DesiredRoute("identities", "production", generation,
+                new RouteTarget("identities-v1", List.of(blue.url())), new RouteTarget("identities-v2", List.of(blue.url())),
+                5000, Stickiness.defaultHeader(), "test"), "production"));
+        List<String> identities = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            identities.add("user-" + i); // ASCII: hashed from the request's bytes
+            identities.add("m\u00fcller-" + i); // a Latin-1 byte: hashed from the text, as UTF-8
+        }
+        identities.add("x".repeat(300)); // longer than the loop's scratch array
+        identities.add("user-1" + "\t"); // trailing whitespace is not part of the value
+        try (Socket s = connect()) {
+            InputStream in = s.getInputStream();
+            for (String identity : identities) {
+                write(s, "GET / HTTP/1.1\r\nHost: identities\r\nX-User-Id: " + identity + "\r\n\r\n");
+                String value = identity.strip();
+                String expected = StickyHash.bucket(StickyHash.hash(value)) < 5000 ? "identities-v2" : "identities-v1";
+                assertThat(read(in, false).headers().get("x-avalo-revision")).as(value).isEqualTo(expected);
+            }
         }
     }
 
