@@ -22,7 +22,8 @@ public final class StickyHash {
 
     /** The 64-bit hash of {@code identity} (also what the distinct-user sketches count). */
     public static long hash(String identity) {
-        return MurmurHash3.hash(identity.getBytes(StandardCharsets.UTF_8), SEED)[0];
+        byte[] bytes = identity.getBytes(StandardCharsets.UTF_8);
+        return hash(bytes, 0, bytes.length);
     }
 
     /**
