@@ -2,11 +2,18 @@
 """Results of bench/router/run.sh.
 
 collect:  measurements.jsonl (one line per wrk run) -> results/<date>.json with medians, min-max and ratios to nginx
-markdown: results/*.json -> RESULTS.md (the latest run in full, earlier runs in one line each)
+markdown: results/*.json -> RESULTS.md (the latest run in full, every run at the same router code pooled, earlier runs in
+          one line each)
+
+Paired ratios: rounds are interleaved (round i runs nginx, then the router, back to back), so the router's round i over
+nginx's round i cancels the machine's drift between rounds. Their geometric mean over many rounds, with a 95 % confidence
+interval of the mean log-ratio (Student's t), is a steadier estimate than the ratio of two medians of five rounds each.
 """
 import argparse
 import glob
+import hashlib
 import json
+import math
 import os
 import platform
 import statistics
@@ -31,6 +38,97 @@ def sh(*cmd, strict=False):
         return (out.stdout + out.stderr).strip().splitlines()[0] if (out.stdout + out.stderr).strip() else ""
     except Exception:  # noqa: BLE001 - environment facts are best effort
         return ""
+
+
+# What the router's data-plane figures depend on: runs whose fingerprints are equal measured the same router.
+ROUTER_SOURCES = ["pom.xml", "libs/contracts/pom.xml", "libs/contracts/src/main", "services/traffic-router/pom.xml",
+                  "services/traffic-router/src/main"]
+# Student's t, two-sided 95 %, by degrees of freedom (1.96 beyond 30).
+T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+        2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+
+
+def git_lines(root, *cmd, stdin=None):
+    out = subprocess.run(["git", "-C", root, *cmd], input=stdin, capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr.strip())
+    return [line for line in out.stdout.splitlines() if line]
+
+
+def fingerprint(entries):
+    """entries: (path, blob id) pairs of ROUTER_SOURCES' files."""
+    digest = hashlib.sha256()
+    for path, blob in sorted(entries):
+        digest.update(("%s %s\n" % (path, blob)).encode())
+    return digest.hexdigest()[:16]
+
+
+def worktree_fingerprint(root):
+    """The router's sources as they are in the working tree (edits and new files included), or None without git."""
+    try:
+        paths = git_lines(root, "ls-files", "--cached", "--others", "--exclude-standard", "--", *ROUTER_SOURCES)
+        paths = [p for p in paths if os.path.isfile(os.path.join(root, p))]
+        blobs = git_lines(root, "hash-object", "--stdin-paths", stdin="\n".join(os.path.join(root, p) for p in paths) + "\n")
+        return fingerprint(zip(paths, blobs))
+    except (RuntimeError, OSError, subprocess.SubprocessError):
+        return None
+
+
+def commit_fingerprint(root, commit):
+    """The router's sources at a commit (for runs recorded on a clean tree before fingerprints were recorded)."""
+    try:
+        rows = git_lines(root, "ls-tree", "-r", commit, "--", *ROUTER_SOURCES)
+        return fingerprint((row.split("\t", 1)[1], row.split()[2]) for row in rows)
+    except (RuntimeError, OSError, subprocess.SubprocessError, IndexError):
+        return None
+
+
+def run_fingerprint(run, root):
+    env = run["environment"]
+    if env.get("router_source"):
+        return env["router_source"]
+    if env.get("git_dirty") or not env.get("git_commit"):
+        return None
+    return commit_fingerprint(root, env["git_commit"])
+
+
+def paired_ratios(measurements, mode):
+    """Router round i over nginx round i, per metric: lists of ratios."""
+    rounds = {}
+    for m in measurements:
+        if m["mode"] == mode:
+            rounds.setdefault(m["round"], {})[m["config"]] = m
+    out = {"rps": [], "p99": [], "cpu": []}
+    for _, c in sorted(rounds.items()):
+        n, r = c.get("nginx"), c.get("router")
+        if not n or not r or not n["rps"] or not r["rps"]:
+            continue
+        out["rps"].append(r["rps"] / n["rps"])
+        out["p99"].append(r["p99_us"] / n["p99_us"])
+        if r.get("proxy_cpu_us_per_request") and n.get("proxy_cpu_us_per_request"):
+            out["cpu"].append(r["proxy_cpu_us_per_request"] / n["proxy_cpu_us_per_request"])
+    return out
+
+
+def geomean_ci(ratios):
+    """Geometric mean of ratios and the 95 % confidence interval of it, or None for fewer than 2 ratios."""
+    if len(ratios) < 2:
+        return None
+    logs = [math.log(x) for x in ratios]
+    mean = statistics.mean(logs)
+    t = T975[len(logs) - 2] if len(logs) - 1 <= len(T975) else 1.96
+    half = t * statistics.stdev(logs) / math.sqrt(len(logs))
+    return {"n": len(logs), "geomean": math.exp(mean), "low": math.exp(mean - half), "high": math.exp(mean + half)}
+
+
+def paired_goals(p):
+    """Per goal: the estimate meets it (met), and the whole 95 % interval does too (sure)."""
+    rps, p99, cpu = p.get("rps"), p.get("p99"), p.get("cpu")
+    return {
+        "rps_ge_1.0x_nginx": rps and {"met": rps["geomean"] >= GOALS["rps_ratio_min"], "sure": rps["low"] >= GOALS["rps_ratio_min"]},
+        "p99_le_1.2x_nginx": p99 and {"met": p99["geomean"] <= GOALS["p99_ratio_max"], "sure": p99["high"] <= GOALS["p99_ratio_max"]},
+        "cpu_per_request_le_nginx": cpu and {"met": cpu["geomean"] <= GOALS["cpu_ratio_max"], "sure": cpu["high"] <= GOALS["cpu_ratio_max"]},
+    }
 
 
 def summary(values):
@@ -81,7 +179,8 @@ def collect(args):
                 "cpu_per_request_le_nginx": r.get("cpu_to_nginx") is not None and r["cpu_to_nginx"] <= GOALS["cpu_ratio_max"],
                 "no_errors": configs["router"]["errors"] == 0,
             }
-        modes[mode] = {"configs": configs, "ratios": ratios, "goals": goals}
+        paired = {k: geomean_ci(v) for k, v in paired_ratios(rows, mode).items()}
+        modes[mode] = {"configs": configs, "ratios": ratios, "goals": goals, "paired": paired}
     result = {
         "benchmark": "traffic-router data plane",
         "date": args.stamp,
@@ -109,6 +208,7 @@ def collect(args):
             "haproxy": sh("haproxy", "-v"),
             "wrk": sh("wrk", "-v"),
             "router_java_opts": os.environ.get("ROUTER_JAVA_OPTS", ""),
+            "router_source": worktree_fingerprint(args.root),
         },
         "router_status": json.loads(args.router_status) if args.router_status else {},
         "goals": {"rps": ">= 1.0x nginx", "p99": "<= 1.2x nginx", "cpu_per_request": "<= nginx"},
@@ -156,7 +256,72 @@ def table(mode, m):
     return lines
 
 
+def interval(e, digits=2):
+    if not e:
+        return "–"
+    pattern = "%%.%df" % digits
+    return (pattern + "× (" + pattern + "–" + pattern + ")") % (e["geomean"], e["low"], e["high"])
+
+
+def paired_line(mode, paired):
+    """One run's paired-round estimate, for the latest run's section."""
+    if not paired or not paired.get("rps"):
+        return []
+    return ["Paired rounds (%s; router round ÷ nginx round, geometric mean and 95 %% interval, %d pairs): req/s %s, p99 %s, "
+            "CPU per request %s." % (mode, paired["rps"]["n"], interval(paired["rps"]), interval(paired["p99"]),
+                                     interval(paired.get("cpu")))]
+
+
+def nats_kind(run):
+    nats = run["method"].get("router_nats", "no NATS")
+    return "own" if nats.startswith("connected to the run's own") else ("none" if nats.startswith("no NATS") else nats)
+
+
+def pooled(runs, root):
+    """Every run that measured the latest run's router code the same way, pooled round by round."""
+    last = runs[-1]
+    mark = run_fingerprint(last, root)
+    if not mark:
+        return ["## Every run at this router code", "",
+                "The latest run's router sources are not identifiable (no fingerprint recorded, tree dirty): nothing pooled.", ""]
+    same = [r for r in runs if run_fingerprint(r, root) == mark and nats_kind(r) == nats_kind(last)
+            and not r["environment"].get("router_java_opts") and r["method"]["tool"] == last["method"]["tool"]]
+    out = ["## Every run at this router code", "",
+           "Runs whose router sources (%s) are those of the latest run (fingerprint `%s`), with the same wrk load, the "
+           "same NATS set-up and no extra JVM options: %s. Each pair is the router's round over nginx's round of the same run "
+           "(back to back); the figure is the geometric mean of the pairs and its 95 %% interval (Student's t on the "
+           "log-ratios). *met*: the estimate meets the goal; *sure*: the whole interval does." % (
+               ", ".join("`%s`" % p for p in ROUTER_SOURCES), mark, ", ".join(r["date"] for r in same)), "",
+           "| mode | runs | pairs | req/s × nginx | p99 × nginx | CPU/request × nginx | runs meeting every goal on medians | goals on the pooled pairs |",
+           "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for mode in ("unpinned", "pinned"):
+        ratios = {"rps": [], "p99": [], "cpu": []}
+        all_met = 0
+        counted = 0
+        for r in same:
+            m = r["modes"].get(mode)
+            if not m:
+                continue
+            for k, v in paired_ratios(r["measurements"], mode).items():
+                ratios[k] += v
+            if m.get("goals"):
+                counted += 1
+                all_met += all(m["goals"].values())
+        est = {k: geomean_ci(v) for k, v in ratios.items()}
+        if not est["rps"]:
+            continue
+        verdict = ", ".join("%s %s" % (k, "–" if not v else ("met (sure)" if v["sure"] else "met") if v["met"] else "**not met**")
+                            for k, v in paired_goals(est).items())
+        out.append("| %s | %d | %d | %s | %s | %s | %d of %d | %s |" % (
+            mode, counted, est["rps"]["n"], interval(est["rps"]), interval(est["p99"]), interval(est["cpu"]), all_met, counted,
+            verdict))
+    out.append("")
+    return out
+
+
 def markdown(args):
+    root = args.root or subprocess.run(["git", "-C", args.results, "rev-parse", "--show-toplevel"], capture_output=True,
+                                       text=True).stdout.strip() or "."
     files = sorted(glob.glob(os.path.join(args.results, "*.json")))
     runs = [json.load(open(f)) for f in files if not f.endswith("-route-change.json")]
     runs = [r for r in runs if r.get("benchmark") == "traffic-router data plane"]
@@ -193,11 +358,15 @@ def markdown(args):
             out += table(mode, m)
             g = m.get("goals")
             if g:
-                out += ["", "Goals (%s): " % mode + ", ".join("%s %s" % (k, "met" if v else "**not met**") for k, v in g.items()) + "."]
+                out += ["", "Goals (%s, on the medians): " % mode + ", ".join("%s %s" % (k, "met" if v else "**not met**")
+                                                                            for k, v in g.items()) + "."]
+                paired = m.get("paired") or {k: geomean_ci(v) for k, v in paired_ratios(last["measurements"], mode).items()}
+                out += [""] + paired_line(mode, paired)
             status = last.get("router_status", {}).get(mode)
             if status and status != "ok":
                 out += ["", "Router not measured in %s mode: %s." % (mode, status)]
             out.append("")
+        out += pooled(runs, root)
         if len(runs) > 1:
             out += ["## Earlier runs", "",
                     "NATS: *own* = the run's own nats-server, *none* = NATS-free (before 2026-11-28T22-13Z every run was NATS-free).", "",
@@ -241,6 +410,7 @@ def main():
     m = sub.add_parser("markdown")
     m.add_argument("--results")
     m.add_argument("--out")
+    m.add_argument("--root")
     args = p.parse_args()
     collect(args) if args.cmd == "collect" else markdown(args)
 
