@@ -2,6 +2,7 @@
 """Results of bench/router/run.sh.
 
 collect:  measurements.jsonl (one line per wrk run) -> results/<date>.json with medians, min-max and ratios to nginx
+pairs:    results/A.json results/B.json ... -> the pooled paired-round estimate of the runs named (any code)
 markdown: results/*.json -> RESULTS.md (the latest run in full, every run at the same router code pooled, earlier runs in
           one line each)
 
@@ -319,6 +320,21 @@ def pooled(runs, root):
     return out
 
 
+def pairs(args):
+    """The pooled paired estimate of the runs named, whatever code they measured."""
+    runs = [json.load(open(f)) for f in args.files]
+    for mode in ("unpinned", "pinned"):
+        ratios = {"rps": [], "p99": [], "cpu": []}
+        for r in runs:
+            for k, v in paired_ratios(r["measurements"], mode).items():
+                ratios[k] += v
+        est = {k: geomean_ci(v) for k, v in ratios.items()}
+        if not est["rps"]:
+            continue
+        print("%-8s %d runs, %d pairs: req/s %s, p99 %s, CPU per request %s" % (
+            mode, len(runs), est["rps"]["n"], interval(est["rps"], 3), interval(est["p99"], 3), interval(est["cpu"], 3)))
+
+
 def markdown(args):
     root = args.root or subprocess.run(["git", "-C", args.results, "rev-parse", "--show-toplevel"], capture_output=True,
                                        text=True).stdout.strip() or "."
@@ -411,8 +427,10 @@ def main():
     m.add_argument("--results")
     m.add_argument("--out")
     m.add_argument("--root")
+    q = sub.add_parser("pairs")
+    q.add_argument("files", nargs="+")
     args = p.parse_args()
-    collect(args) if args.cmd == "collect" else markdown(args)
+    {"collect": collect, "markdown": markdown, "pairs": pairs}[args.cmd](args)
 
 
 if __name__ == "__main__":
