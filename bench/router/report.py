@@ -11,6 +11,7 @@ nginx's round i cancels the machine's drift between rounds. Their geometric mean
 interval of the mean log-ratio (Student's t), is a steadier estimate than the ratio of two medians of five rounds each.
 """
 import argparse
+import functools
 import glob
 import hashlib
 import json
@@ -75,6 +76,7 @@ def worktree_fingerprint(root):
         return None
 
 
+@functools.lru_cache(maxsize=None)
 def commit_fingerprint(root, commit):
     """The router's sources at a commit (for runs recorded on a clean tree before fingerprints were recorded)."""
     try:
@@ -120,6 +122,15 @@ def geomean_ci(ratios):
     t = T975[len(logs) - 2] if len(logs) - 1 <= len(T975) else 1.96
     half = t * statistics.stdev(logs) / math.sqrt(len(logs))
     return {"n": len(logs), "geomean": math.exp(mean), "low": math.exp(mean - half), "high": math.exp(mean + half)}
+
+
+def pooled_estimate(runs, mode):
+    """The paired ratios of every run's rounds in `mode`, pooled: per metric, geomean_ci (None without pairs)."""
+    ratios = {"rps": [], "p99": [], "cpu": []}
+    for r in runs:
+        for k, v in paired_ratios(r["measurements"], mode).items():
+            ratios[k] += v
+    return {k: geomean_ci(v) for k, v in ratios.items()}
 
 
 def paired_goals(p):
@@ -180,7 +191,7 @@ def collect(args):
                 "cpu_per_request_le_nginx": r.get("cpu_to_nginx") is not None and r["cpu_to_nginx"] <= GOALS["cpu_ratio_max"],
                 "no_errors": configs["router"]["errors"] == 0,
             }
-        paired = {k: geomean_ci(v) for k, v in paired_ratios(rows, mode).items()}
+        paired = pooled_estimate([{"measurements": rows}], mode)
         modes[mode] = {"configs": configs, "ratios": ratios, "goals": goals, "paired": paired}
     result = {
         "benchmark": "traffic-router data plane",
@@ -296,19 +307,9 @@ def pooled(runs, root):
            "| mode | runs | pairs | req/s × nginx | p99 × nginx | CPU/request × nginx | runs meeting every goal on medians | goals on the pooled pairs |",
            "|---|---:|---:|---:|---:|---:|---:|---|"]
     for mode in ("unpinned", "pinned"):
-        ratios = {"rps": [], "p99": [], "cpu": []}
-        all_met = 0
-        counted = 0
-        for r in same:
-            m = r["modes"].get(mode)
-            if not m:
-                continue
-            for k, v in paired_ratios(r["measurements"], mode).items():
-                ratios[k] += v
-            if m.get("goals"):
-                counted += 1
-                all_met += all(m["goals"].values())
-        est = {k: geomean_ci(v) for k, v in ratios.items()}
+        goals = [r["modes"][mode]["goals"] for r in same if r["modes"].get(mode, {}).get("goals")]
+        counted, all_met = len(goals), sum(all(g.values()) for g in goals)
+        est = pooled_estimate(same, mode)
         if not est["rps"]:
             continue
         verdict = ", ".join("%s %s" % (k, "–" if not v else ("met (sure)" if v["sure"] else "met") if v["met"] else "**not met**")
@@ -324,11 +325,7 @@ def pairs(args):
     """The pooled paired estimate of the runs named, whatever code they measured."""
     runs = [json.load(open(f)) for f in args.files]
     for mode in ("unpinned", "pinned"):
-        ratios = {"rps": [], "p99": [], "cpu": []}
-        for r in runs:
-            for k, v in paired_ratios(r["measurements"], mode).items():
-                ratios[k] += v
-        est = {k: geomean_ci(v) for k, v in ratios.items()}
+        est = pooled_estimate(runs, mode)
         if not est["rps"]:
             continue
         print("%-8s %d runs, %d pairs: req/s %s, p99 %s, CPU per request %s" % (
@@ -376,7 +373,7 @@ def markdown(args):
             if g:
                 out += ["", "Goals (%s, on the medians): " % mode + ", ".join("%s %s" % (k, "met" if v else "**not met**")
                                                                             for k, v in g.items()) + "."]
-                paired = m.get("paired") or {k: geomean_ci(v) for k, v in paired_ratios(last["measurements"], mode).items()}
+                paired = m.get("paired") or pooled_estimate([last], mode)
                 out += [""] + paired_line(mode, paired)
             status = last.get("router_status", {}).get(mode)
             if status and status != "ok":
